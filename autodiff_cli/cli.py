@@ -1,0 +1,255 @@
+"""The command line: wires arguments to the API and the API's results to the renderers.
+
+Importing this module must stay cheap (``--help`` and ``--version`` do not import
+numpy or Lark): everything heavy is imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+from .errors import AutodiffError, EvaluationError, ExitCode, InputError, LimitError
+
+VALUE_COMMANDS = ("eval", "graph", "check")  # the commands that take --NAME VALUE
+
+app = typer.Typer(
+    name="autodiff",
+    help="Evaluate expressions and their exact derivatives by reverse-mode automatic "
+         "differentiation.\n\nExample: autodiff eval \"square(square(x))+square(square(x))\" --x 2.0",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=True,
+    rich_markup_mode=None,
+)
+
+
+class Format(str, Enum):
+    auto = "auto"
+    table = "table"
+    plain = "plain"
+    json = "json"
+
+
+class FunctionsFormat(str, Enum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"autodiff {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """autodiff: values and exact derivatives of expressions, from the command line."""
+
+
+# Options shared by the commands that evaluate an expression.
+ExprArg = Annotated[Optional[str], typer.Argument(
+    metavar="EXPR", show_default=False,
+    help="The expression or program ('-' reads it from stdin). Values: --NAME VALUE.")]
+VarOpt = Annotated[Optional[list[str]], typer.Option(
+    "--var", "-v", metavar="NAME=VALUE", show_default=False,
+    help="A value, in any order: --var x=2 (same as --x 2). A vector: --var x=1,2,3.")]
+FileOpt = Annotated[Optional[Path], typer.Option(
+    "--file", "-f", metavar="PATH", show_default=False, help="Read the program from a file.")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit 1 on a non-finite result.")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show Python tracebacks.")]
+NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour, even on a terminal.")]
+MaxSizeOpt = Annotated[int, typer.Option(
+    "--max-size", metavar="CHARS", help="The longest program accepted, in characters.")]
+
+
+@app.command("eval")
+def eval_command(
+    expression: ExprArg = None,
+    var: VarOpt = None,
+    file: FileOpt = None,
+    wrt: Annotated[Optional[str], typer.Option(
+        "--wrt", metavar="NAMES", show_default=False,
+        help="Differentiate by these variables only (comma-separated).")] = None,
+    output_format: Annotated[Format, typer.Option(
+        "--format", help="auto = table on a terminal, plain in a pipe.")] = Format.auto,
+    strict: StrictOpt = False,
+    debug: DebugOpt = False,
+    no_color: NoColorOpt = False,
+    max_size: MaxSizeOpt = 64 * 1024 * 1024,
+) -> int:
+    """Evaluate EXPR and its gradient. Example: autodiff eval "x^2 + sin(y)" --x 2 --y 0.5"""
+    from .api import evaluate
+    from .parser import parse
+    from . import render, report
+
+    program = parse(read_program(expression, file), max_chars=max_size)
+    values, warnings = collect_values(var or [], program.variables)
+    result = evaluate(program, values, wrt=wrt, strict=strict)
+    result.warnings[:0] = warnings
+    for message in result.warnings:
+        report.warning(message, no_color)
+    fmt = output_format.value
+    if fmt == "auto":
+        fmt = "table" if sys.stdout.isatty() else "plain"
+    if fmt == "table":
+        console(no_color).print(render.table(result))
+    else:
+        write(render.plain(result) if fmt == "plain" else render.as_json(result))
+    return ExitCode.OK
+
+
+@app.command("functions")
+def functions_command(
+    output_format: Annotated[FunctionsFormat, typer.Option("--format")] = FunctionsFormat.table,
+    no_color: NoColorOpt = False,
+) -> int:
+    """List the functions the language knows, with their derivatives."""
+    from . import catalogue
+
+    if output_format == FunctionsFormat.markdown:
+        write(catalogue.markdown())
+    elif output_format == FunctionsFormat.json:
+        write(catalogue.as_json())
+    else:
+        console(no_color).print(catalogue.table())
+    return ExitCode.OK
+
+
+# --- helpers shared by the commands ----------------------------------------------------
+
+def console(no_color: bool):
+    from rich.console import Console
+
+    return Console(no_color=no_color or None, highlight=False, soft_wrap=not sys.stdout.isatty())
+
+
+def write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def read_program(expression: str | None, file: Path | None) -> str:
+    from .arguments import UsageError
+
+    if expression is not None and file is not None:
+        raise UsageError("give the expression or --file, not both")
+    if file is None and expression is None:
+        raise UsageError("no expression given", hint='autodiff eval "x^2" --x 3, or --file PATH')
+    if file is not None and str(file) != "-":
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise IOFailure(f"cannot read {file}: {error.strerror or error}") from None
+        return decode(data, str(file))
+    if expression == "-" or file is not None:
+        return decode(sys.stdin.buffer.read(), "standard input")
+    return expression
+
+
+def decode(data: bytes, origin: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"{origin} is not UTF-8 text (byte 0x{data[error.start]:02x} at "
+                         f"offset {error.start})", hint="the program must be text") from None
+
+
+def collect_values(assignments: list[str], used: list[str]) -> tuple[dict, list[str]]:
+    """--var NAME=VALUE strings to float64 values; warnings for values the program ignores."""
+    from .arguments import parse_assignment, parse_value
+
+    texts: dict[str, str] = {}
+    for assignment in assignments:
+        name, text = parse_assignment(assignment)
+        texts[name] = text
+    values = {name: parse_value(name, text) for name, text in texts.items()}
+    warnings = [f"--{name} is not used by the expression" for name in values if name not in used]
+    return values, warnings
+
+
+class IOFailure(EvaluationError):
+    kind = "I/O error"
+
+
+# --- entry point -------------------------------------------------------------------------
+
+def _normalise(command, argv: list[str]) -> list[str]:
+    """Find the subcommand and rewrite its --NAME VALUE arguments (see arguments.py)."""
+    for index, token in enumerate(argv):
+        if token.startswith("-"):
+            continue
+        sub = command.commands.get(token) if hasattr(command, "commands") else None
+        if sub is None or token not in VALUE_COMMANDS:
+            return argv
+        from .arguments import normalise
+
+        options = {"--help": False}
+        for param in sub.params:
+            if getattr(param, "param_type_name", "") == "option":
+                for opt in param.opts + param.secondary_opts:
+                    options[opt] = not (param.is_flag or param.count)
+        return argv[:index + 1] + normalise(argv[index + 1:], options)
+    return argv
+
+
+def run(argv: list[str]) -> int:
+    """Run the command line; return the exit code. Reports errors, never raises."""
+    from . import report
+
+    debug = "--debug" in argv
+    no_color = "--no-color" in argv
+    try:
+        command = typer.main.get_command(app)
+        return command.main(args=_normalise(command, argv), prog_name="autodiff",
+                            standalone_mode=False) or 0
+    except AutodiffError as error:
+        report.error(error, no_color)
+        return error.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        raise
+    except MemoryError:
+        report.error(LimitError("out of memory", hint="try a smaller input"), no_color)
+        return ExitCode.BAD_INPUT
+    except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
+        name = type(error).__name__
+        if name == "Abort":
+            sys.stderr.write("\n")
+            return ExitCode.INTERRUPTED
+        if hasattr(error, "show") and hasattr(error, "exit_code"):  # click's usage errors
+            error.show()
+            return error.exit_code
+        if debug:
+            raise
+        report.error(AutodiffError(f"internal error ({name}: {error})",
+                                   hint="run again with --debug for the traceback, "
+                                        "and please report it"), no_color)
+        return ExitCode.EVALUATION_FAILED
+
+
+def main(argv: list[str] | None = None) -> None:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    try:
+        code = run(list(sys.argv[1:] if argv is None else argv))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (autodiff ... | head -1): end quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = ExitCode.OK
+    sys.exit(int(code))

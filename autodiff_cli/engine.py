@@ -1,0 +1,231 @@
+"""The reverse-mode engine: Variable, Function and the generation-ordered backward pass.
+
+The vocabulary is DeZero's (Deep Learning from Scratch 3), with its three lessons:
+
+1. A variable used twice accumulates its gradient (``g = g + gx``, out of place).
+2. Every evaluation builds a fresh graph, so no gradient survives from a previous one.
+3. The backward pass visits functions in order of *generation*, latest first, so a
+   function runs only after every function that feeds it a gradient has run.
+
+DeZero re-sorts a list on every insert; we pop a heap keyed by (generation,
+creation order), which is O(log n) per step and deterministic. Nothing here
+recurses: graphs 10^5 deep are walked with loops.
+
+The engine knows nothing of parsing or rendering, and nothing of the individual
+functions: a Function is given a *spec* (see ``registry``) with ``forward`` and
+``backward``. Arithmetic operators on Variable are installed by the registry.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import itertools
+import weakref
+
+import numpy as np
+
+_creation = itertools.count()
+
+
+class Config:
+    """Process-wide switches, as in DeZero."""
+
+    enable_backprop = True
+
+
+@contextlib.contextmanager
+def using_config(name: str, value):
+    old = getattr(Config, name)
+    setattr(Config, name, value)
+    try:
+        yield
+    finally:
+        setattr(Config, name, old)
+
+
+def no_grad():
+    """Evaluate without recording a graph (no backward pass possible afterwards)."""
+    return using_config("enable_backprop", False)
+
+
+def as_data(value):
+    """float64 data: numpy scalars for scalars (cheap), arrays for vectors."""
+    if isinstance(value, np.ndarray):
+        if value.dtype != np.float64:
+            value = value.astype(np.float64)
+        return value[()] if value.ndim == 0 else value
+    if isinstance(value, np.float64):
+        return value
+    return np.float64(value)
+
+
+class Variable:
+    """A value in the graph. ``kind`` is 'input', 'const' or 'intermediate'."""
+
+    __slots__ = ("data", "name", "grad", "creator", "generation", "order", "kind",
+                 "requires_grad", "__weakref__")
+    __array_priority__ = 200  # so that ndarray * Variable calls Variable.__rmul__
+
+    def __init__(self, data, name: str | None = None, kind: str = "const"):
+        self.data = as_data(data)
+        self.name = name
+        self.grad: Variable | None = None
+        self.creator: Function | None = None
+        self.generation = 0
+        self.order = next(_creation)
+        self.kind = kind
+        self.requires_grad = kind == "input"
+
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    @property
+    def size(self):
+        return self.data.size
+
+    def __len__(self):
+        return len(self.data)
+
+    def __repr__(self):
+        label = f" {self.name}" if self.name else ""
+        return f"Variable({self.data!r}{label})"
+
+    def set_creator(self, func: Function) -> None:
+        self.creator = func
+        self.generation = func.generation + 1
+
+    def cleargrad(self) -> None:
+        self.grad = None
+
+    def backward(self, retain_grad: bool = False, create_graph: bool = False, on_step=None):
+        """Propagate gradients from this variable to every input it depends on.
+
+        The seed gradient is ``self.grad`` if set, else ones (for a vector output:
+        the gradient of the sum). Gradients are accumulated in a table local to this
+        pass, so nothing left over from an earlier pass leaks in; the inputs (leaves)
+        receive theirs at the end, added to any they already hold, as in DeZero.
+        ``create_graph`` records the backward computation itself as a graph, so the
+        gradients can be differentiated again (higher orders).
+        ``on_step(function, grad_in, grads_out, queue)`` observes each step (--trace).
+        """
+        seed = self.grad if self.grad is not None else Variable(np.ones_like(self.data))
+        grads = {id(self): seed}
+        leaves: dict[int, Variable] = {}
+        heap: list = []
+        seen: set[int] = set()
+
+        def push(f: Function) -> None:
+            if id(f) not in seen:
+                seen.add(id(f))
+                # heapq is a min-heap: negate so the latest generation pops first,
+                # and among equals the function created last.
+                heapq.heappush(heap, (-f.generation, -f.order, f))
+
+        if self.requires_grad:
+            if self.creator is not None:
+                push(self.creator)
+            else:
+                leaves[id(self)] = self
+        while heap:
+            f = heapq.heappop(heap)[2]
+            y = f.output()
+            gy = grads.pop(id(y))
+            if retain_grad:
+                y.grad = gy
+            with using_config("enable_backprop", create_graph):
+                gxs = f.spec.backward(f.inputs, y, gy)
+                for x, gx in zip(f.inputs, gxs):
+                    if gx is None or not x.requires_grad:
+                        continue
+                    if gx.shape != x.shape:  # undo numpy broadcasting
+                        gx = sum_to(gx, x.shape)
+                    key = id(x)
+                    previous = grads.get(key)
+                    grads[key] = gx if previous is None else previous + gx  # out of place
+                    if x.creator is not None:
+                        push(x.creator)
+                    else:
+                        leaves[key] = x
+            if on_step is not None:
+                on_step(f, gy, gxs, [entry[2] for entry in sorted(heap)])
+        with using_config("enable_backprop", create_graph):
+            for key, x in leaves.items():
+                x.grad = grads[key] if x.grad is None else x.grad + grads[key]
+
+
+class Function:
+    """One application of a registry function to input Variables.
+
+    Holds its inputs strongly and its output weakly (as DeZero does), so a graph
+    is freed by reference counting without waiting for the cycle collector.
+    """
+
+    __slots__ = ("spec", "inputs", "output", "generation", "order", "position", "__weakref__")
+
+    def __init__(self, spec, position=None):
+        self.spec = spec
+        self.position = position
+        self.generation = 0
+        self.order = next(_creation)
+
+    def __call__(self, *inputs: Variable) -> Variable:
+        y = Variable(self.spec.forward(*[x.data for x in inputs]), kind="intermediate")
+        if Config.enable_backprop and any(x.requires_grad for x in inputs):
+            self.generation = max(x.generation for x in inputs)
+            y.set_creator(self)
+            y.requires_grad = True
+            self.inputs = inputs
+            self.output = weakref.ref(y)
+        return y
+
+    def __repr__(self):
+        return f"Function({self.spec.name}, generation={self.generation})"
+
+
+def as_variable(value) -> Variable:
+    return value if isinstance(value, Variable) else Variable(value)
+
+
+def apply(spec, *args, position=None) -> Variable:
+    """Apply ``spec`` to Variables or plain numbers (numbers become constants)."""
+    return Function(spec, position)(*[as_variable(a) for a in args])
+
+
+# --- shape operations, needed by the engine itself to undo broadcasting -----------
+
+class _ShapeOp:
+    """A spec for internal shape functions (not part of the user's language)."""
+
+    def __init__(self, name, forward, backward):
+        self.name, self.forward, self.backward = name, forward, backward
+
+
+def _sum_to_data(x, shape):
+    """Sum ``x`` down to ``shape``: the reverse of numpy broadcasting."""
+    if x.shape == shape:
+        return x
+    lead = x.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and x.shape[lead + i] != 1)
+    y = x.sum(axis=axes, keepdims=True)
+    return y.reshape(shape) if lead else y
+
+
+def sum_to(x: Variable, shape) -> Variable:
+    spec = _ShapeOp("sum_to", lambda d: _sum_to_data(np.asarray(d), shape),
+                    lambda xs, y, gy: (broadcast_to(gy, xs[0].shape),))
+    return apply(spec, x)
+
+
+def broadcast_to(x: Variable, shape) -> Variable:
+    if x.shape == shape:
+        return x
+    spec = _ShapeOp("broadcast_to", lambda d: np.broadcast_to(d, shape).copy(),
+                    lambda xs, y, gy: (sum_to(gy, xs[0].shape),))
+    return apply(spec, x)

@@ -1,0 +1,213 @@
+"""Text to Program: the Lark LALR parser and its translation of errors into plain words.
+
+The grammar is built once per process, with the callbacks attached, so Lark
+reduces straight into a ``ProgramBuilder``: no parse tree and no recursion,
+however deeply the input nests. No cache file is written anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from lark import Lark, Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
+from .errors import InputError, LimitError, Position, SyntaxError_
+from .program import Program, ProgramBuilder
+
+DEFAULT_MAX_CHARS = 64 * 1024 * 1024  # the whole program, in characters
+
+GRAMMAR_FILE = "autodiff.lark"
+
+
+
+def grammar_text() -> str:
+    """The grammar: shipped inside the package, or beside it in a source checkout."""
+    shipped = resources.files("autodiff_cli") / "grammars" / GRAMMAR_FILE
+    if shipped.is_file():
+        return shipped.read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parent.parent / "grammars" / GRAMMAR_FILE).read_text(
+        encoding="utf-8")
+
+
+def _position(token: Token) -> Position:
+    return Position(token.line, token.column, token.start_pos)
+
+
+class _Callbacks:
+    """Lark calls these as it reduces; each forwards to the current builder."""
+
+    def __init__(self):
+        self.builder: ProgramBuilder | None = None
+
+    def start(self, children):
+        return self.builder.finish(children)
+
+    def number(self, children):
+        (token,) = children
+        return self.builder.number(str(token), _position(token))
+
+    def name(self, children):
+        (token,) = children
+        return self.builder.name(str(token), _position(token))
+
+    def call(self, children):
+        token, args = children
+        return self.builder.call(str(token), args or [], _position(token))
+
+    def arguments(self, children):
+        return list(children)
+
+    def assign(self, children):
+        token, node = children
+        return self.builder.assign(str(token), node, _position(token))
+
+    def pos(self, children):
+        return children[1]
+
+    def _operator(name):
+        def reduce(self, children):
+            token = next(c for c in children if isinstance(c, Token))
+            args = [c for c in children if not isinstance(c, Token)]
+            return self.builder.operator(name, args, _position(token))
+        return reduce
+
+    add, sub, mul = _operator("add"), _operator("sub"), _operator("mul")
+    div, pow, neg = _operator("div"), _operator("pow"), _operator("neg")
+
+
+_callbacks = _Callbacks()
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=None)
+def _lark() -> Lark:
+    return Lark(grammar_text(), parser="lalr", transformer=_callbacks, maybe_placeholders=True)
+
+
+def parse(source: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> Program:
+    """Parse a program. Raises ``InputError`` subclasses with positions."""
+    if len(source) > max_chars:
+        raise LimitError(f"the program is {len(source):,} characters long; the limit is "
+                         f"{max_chars:,}", hint="raise it with --max-size")
+    if not _strip_comments(source).strip():
+        raise SyntaxError_("the expression is empty", hint='for example: autodiff eval "x^2" --x 3',
+                           source=source)
+    parser = _lark()
+    with _lock:
+        _callbacks.builder = ProgramBuilder(source)
+        try:
+            return parser.parse(source)
+        except (UnexpectedCharacters, UnexpectedToken, UnexpectedEOF) as error:
+            raise _syntax_error(error, source, parser) from None
+        except InputError as error:  # raised by the builder: attach the text for the caret
+            error.source = error.source or source
+            raise
+        finally:
+            _callbacks.builder = None
+
+
+def _strip_comments(source: str) -> str:
+    return re.sub(r"#[^\n]*", "", source)
+
+
+_OPERAND = {"NUMBER", "NAME", "LPAR", "MINUS", "PLUS"}
+_OPERATOR = {"PLUS", "MINUS", "STAR", "SLASH", "POW"}
+
+
+def _expected(names, parser: Lark) -> str:
+    """The expected terminals in plain words, grouped the way a reader thinks of them."""
+    names = set(names)
+    words = []
+    if names & {"NUMBER", "NAME"}:  # an operand may start here
+        words += ["a number", "a name", "'('", "'-'"]
+        names -= _OPERAND
+    if names & {"STAR", "SLASH", "POW"}:  # an operand just ended
+        words.append("an operator (+ - * / ^)")
+        names -= _OPERATOR | {"LPAR"}  # '(' here would be a call: the name already says so
+    for name in ("RPAR", "COMMA", "EQUAL"):
+        if name in names:
+            words.append(f"'{parser.get_terminal(name).pattern.value}'")
+            names.discard(name)
+    if names & {"_SEP", "$END"}:
+        words.append("the end of the statement")
+        names -= {"_SEP", "$END"}
+    words += sorted(_describe(n, parser) for n in names)
+    if not words:
+        return "something else"
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _describe(terminal: str, parser: Lark) -> str:
+    try:
+        pattern = parser.get_terminal(terminal).pattern
+    except KeyError:
+        return terminal.lower()
+    return f"'{pattern.value}'" if pattern.type == "str" else terminal.lower()
+
+
+def _token_words(token: Token) -> str:
+    if token.type == "$END":
+        return "end of input"
+    if token.type == "_SEP":
+        return "end of line" if token.value.strip("\r") == "\n" else "';'"
+    if token.type == "NUMBER":
+        return f"number {token.value}"
+    if token.type == "NAME":
+        return f"name '{token.value}'"
+    return f"'{token.value}'"
+
+
+def _end_position(source: str) -> Position:
+    """Just after the last non-blank character: where an unfinished program stops."""
+    trimmed = len(source.rstrip())
+    line = source.count("\n", 0, trimmed) + 1
+    column = trimmed - (source.rfind("\n", 0, trimmed) + 1) + 1
+    return Position(line, column, trimmed)
+
+
+def _multiplication_hint(source: str, offset: int, token_text: str) -> str | None:
+    before = source[:offset].rstrip()
+    number = re.search(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$", before)
+    if number and (token_text[:1].isalpha() or token_text[:1] in "_("):
+        return f"to multiply, write {number.group(0)}*{token_text}"
+    if before[-1:] == ")" and (token_text[:1].isalpha() or token_text == "("):
+        return f"to multiply, write ...)*{token_text}"
+    if re.search(r"[A-Za-z_0-9]$", before) and token_text[:1].isalpha():
+        return "two values side by side: is an operator such as '*' missing?"
+    return None
+
+
+def _syntax_error(error, source: str, parser: Lark) -> SyntaxError_:
+    if isinstance(error, UnexpectedCharacters):
+        char = source[error.pos_in_stream] if error.pos_in_stream < len(source) else ""
+        shown = repr(char)[1:-1] if char.isprintable() else f"U+{ord(char):04X}" if char else ""
+        position = Position(error.line, error.column, error.pos_in_stream)
+        hint = None
+        if char in "[{":
+            hint = "use ( and ) to group"
+        elif char == "!" or char == "&" or char == "|":
+            hint = "the language has + - * / ^ and functions; see 'autodiff functions'"
+        elif char == "=" :
+            hint = "'=' binds a name at the start of a statement: a = x^2"
+        return SyntaxError_(f"unexpected character '{shown}'; expected "
+                            f"{_expected(error.allowed or [], parser)}",
+                            position=position, hint=hint, source=source)
+    token = error.token
+    expected = _expected(error.expected, parser)
+    if token.type == "$END":
+        position = _end_position(source)
+        return SyntaxError_(f"the input ended too soon; expected {expected}",
+                            position=position, source=source,
+                            hint="close every '(' with ')'" if source.count("(") > source.count(")")
+                            else None)
+    position = Position(token.line, token.column, token.start_pos)
+    hint = _multiplication_hint(source, token.start_pos, str(token.value))
+    if token.type == "RPAR" and "RPAR" not in error.expected and source.count(")") > source.count("("):
+        hint = "this ')' has no matching '('"
+    return SyntaxError_(f"unexpected {_token_words(token)}; expected {expected}",
+                        position=position, hint=hint, source=source)

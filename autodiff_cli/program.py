@@ -1,0 +1,119 @@
+"""A parsed program: a flat list of nodes in creation order.
+
+The parser emits nodes here as it reduces (no syntax tree, no recursion); running
+the program walks the list once and builds the engine's graph. Parsing once and
+running many times is what makes ``--points`` and ``--each-line`` cheap.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from . import registry
+from .errors import NameError_, Position, did_you_mean
+
+CONSTANTS = {"pi": math.pi, "e": math.e}
+
+
+@dataclass(frozen=True)
+class Node:
+    kind: str  # 'const', 'input' or 'call'
+    position: Position
+    name: str = ""  # the input's name, or the function's registry name
+    value: float = 0.0  # for constants
+    args: tuple[int, ...] = ()  # node indices, for calls
+    spec: registry.Spec | None = None
+
+
+@dataclass
+class Program:
+    source: str
+    nodes: list[Node] = field(default_factory=list)
+    inputs: dict[str, int] = field(default_factory=dict)  # name -> node, in order of appearance
+    labels: dict[int, str] = field(default_factory=dict)  # node -> the name it was bound to
+    output: int = -1
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def variables(self) -> list[str]:
+        return list(self.inputs)
+
+    @property
+    def has_reductions(self) -> bool:
+        return any(n.spec is not None and n.spec.reduces for n in self.nodes)
+
+
+class ProgramBuilder:
+    """Receives the parser's reductions and appends nodes; checks names as it goes."""
+
+    def __init__(self, source: str):
+        self.program = Program(source)
+        self.bindings: dict[str, int] = {}
+
+    def _add(self, node: Node) -> int:
+        self.program.nodes.append(node)
+        return len(self.program.nodes) - 1
+
+    def number(self, text: str, position: Position) -> int:
+        value = float(text)
+        if math.isinf(value):
+            self.program.warnings.append(
+                f"the number {text} at {position} is too large for float64 and becomes inf")
+        return self._add(Node("const", position, value=value))
+
+    def name(self, name: str, position: Position) -> int:
+        if name in self.bindings:
+            return self.bindings[name]
+        if name in CONSTANTS:
+            return self._add(Node("const", position, name=name, value=CONSTANTS[name]))
+        if registry.arities(name):
+            raise NameError_(f"'{name}' is a function, not a value",
+                             position=position, hint=f"call it: {name}(...)")
+        if name not in self.program.inputs:
+            self.program.inputs[name] = self._add(Node("input", position, name=name))
+        return self.program.inputs[name]
+
+    def call(self, name: str, args: list[int], position: Position) -> int:
+        spec = registry.lookup(name, len(args))
+        if spec is None:
+            self._unknown_call(name, len(args), position)
+        return self._add(Node("call", position, name=name, args=tuple(args), spec=spec))
+
+    def _unknown_call(self, name: str, count: int, position: Position):
+        allowed = registry.arities(name)
+        if allowed:
+            wanted = " or ".join(str(a) for a in allowed)
+            plural = "s" if allowed[-1] != 1 else ""
+            raise NameError_(
+                f"{name}() takes {wanted} argument{plural}, but {count} {'was' if count == 1 else 'were'} given",
+                position=position, hint=f"see 'autodiff functions' for {name}")
+        if name in CONSTANTS or name in self.bindings or name in self.program.inputs:
+            raise NameError_(f"'{name}' is a value, not a function", position=position,
+                             hint=f"for a product write {name}*(...)")
+        hint = did_you_mean(name, registry.names())
+        raise NameError_(f"unknown function '{name}'", position=position,
+                         hint=hint or "'autodiff functions' lists the functions")
+
+    def operator(self, name: str, args: list[int], position: Position) -> int:
+        return self._add(Node("call", position, name=name, args=tuple(args),
+                              spec=registry.lookup(name, len(args))))
+
+    def assign(self, name: str, node: int, position: Position) -> int:
+        if name in CONSTANTS:
+            raise NameError_(f"cannot assign to '{name}': it is a constant", position=position,
+                             hint="choose another name")
+        if registry.arities(name):
+            raise NameError_(f"cannot assign to '{name}': it is a function", position=position,
+                             hint="choose another name")
+        if name in self.program.inputs and name not in self.bindings:
+            raise NameError_(f"'{name}' is assigned after it was used as an input",
+                             position=position, hint="assign it before its first use")
+        self.bindings[name] = node
+        if self.program.nodes[node].kind == "call":
+            self.program.labels.setdefault(node, name)
+        return node
+
+    def finish(self, statements: list[int]) -> Program:
+        self.program.output = statements[-1]
+        return self.program

@@ -1,0 +1,321 @@
+"""The one registry of differentiable functions.
+
+Each entry declares, in one place: the name and arity the parser accepts, the
+numpy forward, the backward written with the engine's own functions (so every
+backward is itself differentiable, for higher orders), a sampling domain for the
+gradient-check tests, the derivative as text for the docs, and a sympy template
+that the tests use as an oracle (the tool never imports sympy).
+
+``autodiff functions``, the README table and the test-suite all read this table.
+To add a function, add one ``define(...)`` call below.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from . import engine
+from .engine import Variable, apply, broadcast_to
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    arity: int
+    forward: Callable
+    backward: Callable  # (inputs, output, grad_output) -> tuple of gradients, one per input
+    derivative: str  # the derivative written out, for the docs
+    summary: str
+    domain: tuple  # one (low, high) per argument: where tests sample points
+    sympy: str  # sympy template over x0, x1 (the test oracle)
+    reduces: bool = False  # takes a vector, returns a scalar
+    kink: Callable | None = None  # (*args) -> True near a non-differentiable point
+    notes: str = ""
+
+    @property
+    def signature(self) -> str:
+        args = ("v",) if self.reduces else ("x", "y")[: self.arity]
+        return f"{self.name}({', '.join(args)})"
+
+
+FUNCTIONS: dict[tuple[str, int], Spec] = {}
+_ops: dict[str, Callable] = {}
+
+
+def define(name, arity, forward, backward, derivative, summary, domain, sympy, **extra) -> Spec:
+    spec = Spec(name, arity, forward, backward, derivative, summary, domain, sympy, **extra)
+    FUNCTIONS[(name, arity)] = spec
+    return spec
+
+
+def lookup(name: str, arity: int) -> Spec | None:
+    return FUNCTIONS.get((name, arity))
+
+
+def arities(name: str) -> list[int]:
+    return sorted(a for (n, a) in FUNCTIONS if n == name)
+
+
+def names() -> list[str]:
+    return sorted({n for (n, _) in FUNCTIONS})
+
+
+def op(name: str, arity: int) -> Callable[..., Variable]:
+    """The registry function as a callable on Variables (used in backward formulas)."""
+    spec = FUNCTIONS[(name, arity)]
+    return lambda *args: apply(spec, *args)
+
+
+def const(data) -> Variable:
+    """A constant (no gradient flows through it): masks at kinks, for instance."""
+    return Variable(data)
+
+
+R = (-3.0, 3.0)  # the default sampling range
+POS = (0.2, 4.0)
+UNIT = (-0.9, 0.9)
+
+# --- arithmetic -----------------------------------------------------------------
+define("add", 2, np.add, lambda xs, y, g: (g, g),
+       "d/dx = 1, d/dy = 1", "x + y", (R, R), "x0 + x1")
+define("sub", 2, np.subtract, lambda xs, y, g: (g, -g),
+       "d/dx = 1, d/dy = -1", "x - y", (R, R), "x0 - x1")
+define("mul", 2, np.multiply, lambda xs, y, g: (g * xs[1], g * xs[0]),
+       "d/dx = y, d/dy = x", "x * y", (R, R), "x0 * x1")
+define("div", 2, np.divide,
+       lambda xs, y, g: (g / xs[1], -g * xs[0] / xs[1] ** 2),
+       "d/dx = 1/y, d/dy = -x/y^2", "x / y", (R, POS), "x0 / x1")
+define("neg", 1, np.negative, lambda xs, y, g: (-g,),
+       "-1", "-x", (R,), "-x0")
+
+
+def _pow_backward(xs, y, g):
+    x, p = xs
+    gx = g * p * x ** (p - 1)
+    # log(x) is nan for x < 0: only ask for it when the exponent is differentiated.
+    gp = g * y * log(x) if p.requires_grad else None
+    return gx, gp
+
+
+define("pow", 2, np.power, _pow_backward,
+       "d/dx = y*x^(y-1), d/dy = x^y*log(x)", "x ^ y (also x ** y)", (POS, R), "x0 ** x1")
+define("square", 1, np.square, lambda xs, y, g: (g * 2 * xs[0],),
+       "2*x", "x^2", (R,), "x0**2")
+define("sqrt", 1, np.sqrt, lambda xs, y, g: (g / (2 * y),),
+       "1/(2*sqrt(x))", "square root", (POS,), "sqrt(x0)")
+define("cbrt", 1, np.cbrt, lambda xs, y, g: (g / (3 * square(y)),),
+       "1/(3*cbrt(x)^2)", "cube root (real, also for x < 0)", (POS,), "x0**(S(1)/3)")
+
+# --- exponentials and logarithms ------------------------------------------------
+define("exp", 1, np.exp, lambda xs, y, g: (g * y,),
+       "exp(x)", "e^x", (R,), "exp(x0)")
+define("expm1", 1, np.expm1, lambda xs, y, g: (g * (y + 1),),
+       "exp(x)", "e^x - 1, accurate near 0", (R,), "exp(x0) - 1")
+define("log", 1, np.log, lambda xs, y, g: (g / xs[0],),
+       "1/x", "natural logarithm", (POS,), "log(x0)")
+define("log1p", 1, np.log1p, lambda xs, y, g: (g / (xs[0] + 1),),
+       "1/(1+x)", "log(1 + x), accurate near 0", ((-0.8, 3.0),), "log(1 + x0)")
+define("log2", 1, np.log2, lambda xs, y, g: (g / (xs[0] * math.log(2)),),
+       "1/(x*log(2))", "base-2 logarithm", (POS,), "log(x0, 2)")
+define("log10", 1, np.log10, lambda xs, y, g: (g / (xs[0] * math.log(10)),),
+       "1/(x*log(10))", "base-10 logarithm", (POS,), "log(x0, 10)")
+
+# --- trigonometric --------------------------------------------------------------
+define("sin", 1, np.sin, lambda xs, y, g: (g * cos(xs[0]),),
+       "cos(x)", "sine", (R,), "sin(x0)")
+define("cos", 1, np.cos, lambda xs, y, g: (-g * sin(xs[0]),),
+       "-sin(x)", "cosine", (R,), "cos(x0)")
+define("tan", 1, np.tan, lambda xs, y, g: (g * (1 + square(y)),),
+       "1 + tan(x)^2", "tangent", ((-1.2, 1.2),), "tan(x0)")
+define("asin", 1, np.arcsin, lambda xs, y, g: (g / sqrt(1 - square(xs[0])),),
+       "1/sqrt(1-x^2)", "inverse sine", (UNIT,), "asin(x0)")
+define("acos", 1, np.arccos, lambda xs, y, g: (-g / sqrt(1 - square(xs[0])),),
+       "-1/sqrt(1-x^2)", "inverse cosine", (UNIT,), "acos(x0)")
+define("atan", 1, np.arctan, lambda xs, y, g: (g / (1 + square(xs[0])),),
+       "1/(1+x^2)", "inverse tangent", (R,), "atan(x0)")
+
+
+def _atan2_backward(xs, y, g):
+    a, b = xs  # atan2(a, b) is the angle of the point (b, a)
+    r2 = square(a) + square(b)
+    return g * b / r2, -g * a / r2
+
+
+define("atan2", 2, np.arctan2, _atan2_backward,
+       "d/dy = x/(x^2+y^2), d/dx = -y/(x^2+y^2)", "angle of the point (x, y), as atan2(y, x)",
+       (R, POS), "atan2(x0, x1)")
+
+# --- hyperbolic -----------------------------------------------------------------
+define("sinh", 1, np.sinh, lambda xs, y, g: (g * cosh(xs[0]),),
+       "cosh(x)", "hyperbolic sine", (R,), "sinh(x0)")
+define("cosh", 1, np.cosh, lambda xs, y, g: (g * sinh(xs[0]),),
+       "sinh(x)", "hyperbolic cosine", (R,), "cosh(x0)")
+define("tanh", 1, np.tanh, lambda xs, y, g: (g * (1 - square(y)),),
+       "1 - tanh(x)^2", "hyperbolic tangent", (R,), "tanh(x0)")
+define("asinh", 1, np.arcsinh, lambda xs, y, g: (g / sqrt(square(xs[0]) + 1),),
+       "1/sqrt(x^2+1)", "inverse hyperbolic sine", (R,), "asinh(x0)")
+define("acosh", 1, np.arccosh, lambda xs, y, g: (g / sqrt(square(xs[0]) - 1),),
+       "1/sqrt(x^2-1)", "inverse hyperbolic cosine", ((1.2, 4.0),), "acosh(x0)")
+define("atanh", 1, np.arctanh, lambda xs, y, g: (g / (1 - square(xs[0])),),
+       "1/(1-x^2)", "inverse hyperbolic tangent", (UNIT,), "atanh(x0)")
+
+# --- neural-network staples -----------------------------------------------------
+
+
+def _sigmoid(x):
+    return 0.5 * (np.tanh(0.5 * x) + 1.0)  # no overflow for large |x|
+
+
+def _softplus(x):
+    return np.logaddexp(0.0, x)  # log(1 + e^x) without overflow
+
+
+define("sigmoid", 1, _sigmoid, lambda xs, y, g: (g * y * (1 - y),),
+       "sigmoid(x)*(1-sigmoid(x))", "1/(1+e^-x)", (R,), "1/(1 + exp(-x0))")
+define("softplus", 1, _softplus, lambda xs, y, g: (g * sigmoid(xs[0]),),
+       "sigmoid(x)", "log(1 + e^x)", (R,), "log(1 + exp(x0))")
+
+_near_zero = lambda x: abs(x) < 0.05  # noqa: E731
+define("relu", 1, lambda x: np.maximum(x, 0.0),
+       lambda xs, y, g: (g * const(xs[0].data > 0),),
+       "1 if x > 0 else 0", "max(x, 0)", (R,), "Max(x0, 0)", kink=_near_zero,
+       notes="at the kink x = 0 the derivative is taken as 0")
+define("abs", 1, np.abs, lambda xs, y, g: (g * const(np.sign(xs[0].data)),),
+       "sign(x)", "absolute value", (R,), "Abs(x0)", kink=_near_zero,
+       notes="at the kink x = 0 the derivative is taken as 0")
+
+
+def _hypot_backward(xs, y, g):
+    return g * xs[0] / y, g * xs[1] / y
+
+
+define("hypot", 2, np.hypot, _hypot_backward,
+       "d/dx = x/hypot(x,y), d/dy = y/hypot(x,y)", "sqrt(x^2 + y^2) without overflow",
+       (R, R), "sqrt(x0**2 + x1**2)", kink=lambda x, y: abs(x) + abs(y) < 0.1,
+       notes="at the origin the derivative is undefined (nan)")
+
+
+def _pick(a, b):
+    """Gradient shares for max(a, b): 1 to the larger, 1/2 each at a tie."""
+    return np.where(a > b, 1.0, np.where(a == b, 0.5, 0.0))
+
+
+define("max", 2, np.maximum,
+       lambda xs, y, g: (g * const(_pick(xs[0].data, xs[1].data)),
+                         g * const(_pick(xs[1].data, xs[0].data))),
+       "1 for the larger argument, 0 for the other", "the larger of x and y", (R, R),
+       "Max(x0, x1)", kink=lambda x, y: abs(x - y) < 0.05,
+       notes="at a tie each argument gets half the gradient")
+define("min", 2, np.minimum,
+       lambda xs, y, g: (g * const(_pick(xs[1].data, xs[0].data)),
+                         g * const(_pick(xs[0].data, xs[1].data))),
+       "1 for the smaller argument, 0 for the other", "the smaller of x and y", (R, R),
+       "Min(x0, x1)", kink=lambda x, y: abs(x - y) < 0.05,
+       notes="at a tie each argument gets half the gradient")
+
+# --- reductions over a vector ---------------------------------------------------
+
+
+def _spread(g, x):
+    """The gradient of a reduction, spread back over the vector's shape."""
+    return broadcast_to(g, x.shape)
+
+
+def _prod_except(x):
+    """prod of all elements but the i-th, for each i, without dividing (exact at zeros)."""
+    x = np.atleast_1d(x)
+    left = np.concatenate(([1.0], np.cumprod(x[:-1])))
+    right = np.concatenate((np.cumprod(x[::-1][:-1])[::-1], [1.0]))
+    return left * right
+
+
+def _prod_except_backward(xs, y, g):
+    # d(prod_except_i)/dx_j = prod_except_i / x_j for j != i; written with the
+    # engine's functions so that orders above 2 work away from zeros.
+    x = xs[0]
+    gy = g * y
+    return ((sum_(gy) - gy) / x,)
+
+
+_PROD_EXCEPT = engine._ShapeOp("prod_except", _prod_except, _prod_except_backward)
+
+
+def _extreme_backward():
+    """Gradient of max(v)/min(v): shared equally among the elements equal to the result."""
+    def backward(xs, y, g):
+        hits = (xs[0].data == y.data).astype(np.float64)
+        return (_spread(g, xs[0]) * const(hits / hits.sum()),)
+    return backward
+
+
+define("sum", 1, np.sum, lambda xs, y, g: (_spread(g, xs[0]),),
+       "1 for each element", "sum of a vector's elements", ((-3.0, 3.0),), "x0 + x1 + x2",
+       reduces=True)
+define("mean", 1, np.mean, lambda xs, y, g: (_spread(g, xs[0]) / xs[0].size,),
+       "1/n for each element", "mean of a vector's elements", ((-3.0, 3.0),),
+       "(x0 + x1 + x2)/3", reduces=True)
+define("prod", 1, np.prod,
+       lambda xs, y, g: (_spread(g, xs[0]) * apply(_PROD_EXCEPT, xs[0]),),
+       "the product of the other elements", "product of a vector's elements",
+       ((0.5, 2.0),), "x0 * x1 * x2", reduces=True)
+define("norm", 1, lambda v: np.sqrt(np.sum(np.square(v))),
+       lambda xs, y, g: (_spread(g, xs[0]) * xs[0] / y,),
+       "v_i / norm(v)", "Euclidean length of a vector", ((0.2, 3.0),),
+       "sqrt(x0**2 + x1**2 + x2**2)", reduces=True,
+       notes="at the zero vector the derivative is undefined (nan)")
+
+
+def _logsumexp(v):
+    m = np.max(v)
+    if not np.isfinite(m):
+        return np.log(np.sum(np.exp(v)))
+    return m + np.log(np.sum(np.exp(v - m)))
+
+
+define("logsumexp", 1, _logsumexp,
+       lambda xs, y, g: (_spread(g, xs[0]) * exp(xs[0] - y),),
+       "softmax(v)_i", "log(sum(exp(v))) without overflow", ((-3.0, 3.0),),
+       "log(exp(x0) + exp(x1) + exp(x2))", reduces=True)
+define("max", 1, np.max, _extreme_backward(), "1 at the largest element (shared at ties)",
+       "largest element of a vector", ((-3.0, 3.0),), "Max(x0, x1, x2)", reduces=True,
+       notes="at a tie the gradient is shared equally among the largest elements")
+define("min", 1, np.min, _extreme_backward(), "1 at the smallest element (shared at ties)",
+       "smallest element of a vector", ((-3.0, 3.0),), "Min(x0, x1, x2)", reduces=True,
+       notes="at a tie the gradient is shared equally among the smallest elements")
+
+
+def _dot(a, b):
+    return np.sum(np.multiply(a, b))
+
+
+define("dot", 2, _dot,
+       lambda xs, y, g: (_spread(g, xs[0]) * xs[1], _spread(g, xs[1]) * xs[0]),
+       "d/da = b, d/db = a", "dot product of two vectors", ((-3.0, 3.0), (-3.0, 3.0)),
+       "x0*x3 + x1*x4 + x2*x5", reduces=True)
+
+# The registry's functions as callables on Variables, for the formulas above.
+add, sub, mul, div = op("add", 2), op("sub", 2), op("mul", 2), op("div", 2)
+neg, pow_, square, sqrt = op("neg", 1), op("pow", 2), op("square", 1), op("sqrt", 1)
+exp, log, sin, cos = op("exp", 1), op("log", 1), op("sin", 1), op("cos", 1)
+sinh, cosh, sigmoid, sum_ = op("sinh", 1), op("cosh", 1), op("sigmoid", 1), op("sum", 1)
+
+
+def _install_operators() -> None:
+    """Give Variable the arithmetic operators, each a registry function."""
+    def swap(f):
+        return lambda a, b: f(b, a)
+
+    Variable.__add__ = Variable.__radd__ = add
+    Variable.__sub__, Variable.__rsub__ = sub, swap(sub)
+    Variable.__mul__ = Variable.__rmul__ = mul
+    Variable.__truediv__, Variable.__rtruediv__ = div, swap(div)
+    Variable.__pow__, Variable.__rpow__ = pow_, swap(pow_)
+    Variable.__neg__ = neg
+    Variable.__pos__ = lambda a: a
+
+
+_install_operators()

@@ -1,0 +1,88 @@
+"""Results as text: plain lines for pipes, strict JSON, and Rich tables for people.
+
+Only reads the ``Result`` the API produced; knows nothing of the engine.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+
+
+def number(x) -> str:
+    """The shortest text that reads back to the same float64 (Python's repr)."""
+    if isinstance(x, np.ndarray) and x.ndim > 0:
+        return ",".join(number(v) for v in x.ravel())
+    return repr(float(x))
+
+
+def jsonable(x):
+    """Floats and lists of floats; nan and the infinities as strings (strict JSON)."""
+    if isinstance(x, np.ndarray) and x.ndim > 0:
+        return [jsonable(v) for v in x.tolist()]
+    if isinstance(x, (list, tuple)):
+        return [jsonable(v) for v in x]
+    if isinstance(x, dict):
+        return {k: jsonable(v) for k, v in x.items()}
+    if isinstance(x, str) or x is None:
+        return x
+    x = float(x)
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return x
+
+
+def rows(result) -> list[tuple[str, object]]:
+    """(label, value) in the order of PRODUCT §6: f, df/dx..., higher orders, Hessian."""
+    out = [("f", result.value)]
+    out += [(f"df/d{name}", g) for name, g in result.gradient.items()]
+    if result.derivatives:
+        for name, ders in result.derivatives.items():
+            out += [(f"d{n}f/d{name}{n}", d) for n, d in enumerate(ders, start=1) if n > 1]
+    if result.hessian:
+        names = result.hessian["variables"]
+        for i, a in enumerate(names):
+            for j, b in enumerate(names):
+                out.append((f"d2f/d{a}d{b}", result.hessian["matrix"][i][j]))
+    return out
+
+
+def plain(result) -> str:
+    return "".join(f"{label}\t{number(value)}\n" for label, value in rows(result))
+
+
+def as_json(result, extra: dict | None = None) -> str:
+    doc = {
+        "expression": result.expression,
+        "inputs": jsonable(result.inputs),
+        "value": jsonable(result.value),
+        "gradient": jsonable(result.gradient),
+    }
+    if result.derivatives is not None:
+        doc["derivatives"] = jsonable(result.derivatives)
+    if result.hessian is not None:
+        doc["hessian"] = jsonable(result.hessian)
+    doc.update(extra or {})
+    doc["warnings"] = list(result.warnings)
+    return json.dumps(doc, allow_nan=False, ensure_ascii=False) + "\n"
+
+
+def table(result):
+    """A Rich renderable for a terminal."""
+    from rich.table import Table
+    from rich.text import Text
+
+    at = ", ".join(f"{name} = {number(v)}" for name, v in result.inputs.items())
+    title = Text(result.expression if "\n" not in result.expression else "program")
+    if at:
+        title.append(f"  at {at}", style="dim")
+    grid = Table(title=title, title_justify="left", show_header=True, header_style="bold")
+    grid.add_column("quantity", style="cyan", no_wrap=True)
+    grid.add_column("value", justify="right", overflow="fold")
+    for label, value in rows(result):
+        grid.add_row(label, number(value).replace(",", ", "))
+    return grid
