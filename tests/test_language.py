@@ -1,0 +1,81 @@
+"""The expression language of PRODUCT §2."""
+
+import math
+
+import numpy as np
+import pytest
+
+from autodiff_cli import evaluate
+from autodiff_cli.errors import InputError
+from autodiff_cli.parser import parse
+
+
+@pytest.mark.parametrize("text,value", [
+    ("2", 2.0), ("2.0", 2.0), (".5", 0.5), ("1e-3", 1e-3), ("1E+3", 1000.0),
+    ("pi", math.pi), ("e", math.e),
+    ("1 + 2 * 3", 7.0), ("(1 + 2) * 3", 9.0), ("8 / 4 / 2", 1.0), ("8 - 4 - 2", 2.0),
+    ("2^3^2", 512.0), ("2**3**2", 512.0), ("2^-1", 0.5), ("-2^2", -4.0), ("(-2)^2", 4.0),
+    ("- -3", 3.0), ("+3", 3.0), ("-2*3", -6.0), ("2*-3", -6.0),
+    ("1; 2", 2.0), ("1\n2", 2.0), ("a = 3; b = a*a; b + 1", 10.0), ("2 # comment", 2.0),
+    ("a = 1; a = a + 1; a", 2.0),
+])
+def test_constant_expressions(text, value):
+    assert float(evaluate(text).value) == pytest.approx(value, rel=1e-15)
+
+
+def test_unary_minus_binds_looser_than_power():
+    r = evaluate("-x^2", x=3.0)
+    assert float(r.value) == -9.0 and float(r.gradient["x"]) == -6.0
+
+
+def test_power_with_both_sides_differentiable():
+    r = evaluate("x^y", x=2.0, y=3.0)
+    assert float(r.value) == 8.0
+    assert float(r.gradient["x"]) == pytest.approx(12.0)
+    assert float(r.gradient["y"]) == pytest.approx(8.0 * math.log(2.0))
+
+
+def test_power_of_a_negative_base_with_a_constant_exponent_has_a_finite_gradient():
+    r = evaluate("x^2", x=-3.0)
+    assert float(r.gradient["x"]) == -6.0 and not r.warnings
+
+
+def test_names_with_digits_and_underscores():
+    r = evaluate("learning_rate * theta0", learning_rate=0.5, theta0=4.0)
+    assert list(r.gradient) == ["learning_rate", "theta0"]
+
+
+@pytest.mark.parametrize("text", ["2x", "x y", "sin", "sin()", "max(1,2,3)", "e = 1",
+                                  "sin = 2", "a + 1; a = 2", "x = ", "((x)", "1,2", "x=1=2"])
+def test_rejected(text):
+    with pytest.raises(InputError) as info:
+        evaluate(text, x=1.0, y=1.0)
+    assert info.value.message
+
+
+def test_min_and_max_take_one_vector_or_two_arguments():
+    assert float(evaluate("max(x, y)", x=1.0, y=2.0).value) == 2.0
+    r = evaluate("max(v)", v=np.array([1.0, 5.0, 3.0]))
+    assert float(r.value) == 5.0
+    np.testing.assert_array_equal(r.gradient["v"], [0.0, 1.0, 0.0])
+
+
+def test_ties_share_the_gradient():
+    r = evaluate("max(x, y)", x=1.0, y=1.0)
+    assert float(r.gradient["x"]) == float(r.gradient["y"]) == 0.5
+
+
+def test_prod_gradient_is_exact_at_a_zero():
+    r = evaluate("prod(v)", v=np.array([2.0, 0.0, 3.0]))
+    np.testing.assert_array_equal(r.gradient["v"], [0.0, 6.0, 0.0])
+
+
+def test_input_is_data_not_code():
+    with pytest.raises(InputError):
+        parse("__import__('os').system('echo hacked')")
+
+
+def test_program_value_is_the_last_statement_and_bindings_are_shared():
+    program = parse("a = sin(x); b = a * a; b")
+    assert program.labels == {1: "a", 2: "b"}
+    assert [n.kind for n in program.nodes] == ["input", "call", "call"]
