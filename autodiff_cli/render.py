@@ -73,16 +73,21 @@ def as_json(result, extra: dict | None = None) -> str:
 
 def table(result):
     """A Rich renderable for a terminal."""
+    from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
-    at = ", ".join(f"{name} = {number(v)}" for name, v in result.inputs.items())
+    def shown(v):
+        text = number(v).replace(",", ", ")
+        return f"[{text}]" if isinstance(v, np.ndarray) and v.ndim > 0 else text
+
+    at = ", ".join(f"{name} = {shown(v)}" for name, v in result.inputs.items())
     title = Text(result.expression if "\n" not in result.expression else "program")
     if at:
         title.append(f"  at {at}", style="dim")
-    grid = Table(title=title, title_justify="left", show_header=True, header_style="bold")
+    grid = Table(show_header=True, header_style="bold")
     grid.add_column("quantity", style="cyan", no_wrap=True)
     grid.add_column("value", justify="right", overflow="fold")
     for label, value in rows(result):
         grid.add_row(label, number(value).replace(",", ", "))
-    return grid
+    return Group(title, grid)  # the title above, not squeezed to the table's width
