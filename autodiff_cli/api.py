@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .engine import Function, Variable, as_data, no_grad
+from .engine import Function, Variable, as_data, gc_paused, no_grad
 from .errors import EvaluationError, NameError_, ValueError_, did_you_mean
 from .parser import parse
 from .program import Program
@@ -152,8 +152,9 @@ def evaluate(expression, values: dict | None = None, *, wrt=None, strict: bool =
     program = expression if isinstance(expression, Program) else parse(expression)
     values = {**(values or {}), **named_values}
     names = resolve_wrt(program, wrt)
-    graph = build(program, values)
-    gradient = gradients(graph, names)
+    with gc_paused():
+        graph = build(program, values)
+        gradient = gradients(graph, names)
     warnings = graph.warnings + [
         f"the derivative with respect to {name} is not finite: {_describe_nonfinite(g)}"
         for name, g in gradient.items() if not _finite(g)]

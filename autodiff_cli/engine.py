@@ -19,6 +19,7 @@ functions: a Function is given a *spec* (see ``registry``) with ``forward`` and
 from __future__ import annotations
 
 import contextlib
+import gc
 import heapq
 import itertools
 import weakref
@@ -42,6 +43,22 @@ def using_config(name: str, value):
         yield
     finally:
         setattr(Config, name, old)
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector while building or walking a large graph.
+
+    Graphs have no reference cycles (outputs are held weakly), so reference
+    counting frees them; the collector would only re-scan millions of live nodes.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def no_grad():

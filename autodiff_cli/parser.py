@@ -16,6 +16,7 @@ from pathlib import Path
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
+from .engine import gc_paused
 from .errors import InputError, LimitError, Position, SyntaxError_
 from .program import Program, ProgramBuilder
 
@@ -98,7 +99,7 @@ def parse(source: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> Program:
         raise SyntaxError_("the expression is empty", hint='for example: autodiff eval "x^2" --x 3',
                            source=source)
     parser = _lark()
-    with _lock:
+    with _lock, gc_paused():
         _callbacks.builder = ProgramBuilder(source)
         try:
             return parser.parse(source)
