@@ -153,7 +153,11 @@ def read_program(expression: str | None, file: Path | None) -> str:
             raise IOFailure(f"cannot read {file}: {error.strerror or error}") from None
         return decode(data, str(file))
     if expression == "-" or file is not None:
-        return decode(sys.stdin.buffer.read(), "standard input")
+        try:
+            data = sys.stdin.buffer.read()
+        except (OSError, AttributeError) as error:
+            raise IOFailure(f"cannot read standard input: {error}") from None
+        return decode(data, "standard input")
     return expression
 
 

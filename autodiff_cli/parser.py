@@ -172,8 +172,8 @@ def _end_position(source: str) -> Position:
 
 
 def _multiplication_hint(source: str, offset: int, token_text: str) -> str | None:
-    before = source[:offset].rstrip()
-    number = re.search(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$", before)
+    before = source[max(0, offset - 64):offset].rstrip()  # bounded: no quadratic regex work
+    number = re.search(r"(?<![\w.])[\d.]+(?:[eE][+-]?\d+)?$", before)
     if number and (token_text[:1].isalpha() or token_text[:1] in "_("):
         return f"to multiply, write {number.group(0)}*{token_text}"
     if before[-1:] == ")" and (token_text[:1].isalpha() or token_text == "("):

@@ -16,7 +16,7 @@ from .errors import NameError_, Position, did_you_mean
 CONSTANTS = {"pi": math.pi, "e": math.e}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Node:
     kind: str  # 'const', 'input' or 'call'
     position: Position
