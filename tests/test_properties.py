@@ -29,11 +29,6 @@ from autodiff_cli.api import build, gradients  # noqa: E402
 from autodiff_cli.engine import gc_paused  # noqa: E402
 from autodiff_cli.parser import parse  # noqa: E402
 
-settings.register_profile("ci", max_examples=300, derandomize=True, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-settings.register_profile("long", max_examples=5000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-settings.load_profile("ci")
 
 N = 3  # the vector variable v has three elements
 SYMBOLS = {"x": sp.Symbol("x", real=True), "y": sp.Symbol("y", real=True)}
