@@ -84,6 +84,9 @@ def eval_command(
     output_format: Annotated[Format, typer.Option(
         "--format", help="auto = table on a terminal, plain in a pipe.")] = Format.auto,
     strict: StrictOpt = False,
+    show_trace: Annotated[bool, typer.Option(
+        "--trace", help="Show the backward pass step by step (on stderr; in JSON also 'trace').")
+    ] = False,
     debug: DebugOpt = False,
     no_color: NoColorOpt = False,
     max_size: MaxSizeOpt = 64 * 1024 * 1024,
@@ -95,17 +98,22 @@ def eval_command(
 
     program = parse(read_program(expression, file), max_chars=max_size)
     values, warnings = collect_values(var or [], program.variables)
-    result = evaluate(program, values, wrt=wrt, strict=strict)
+    result = evaluate(program, values, wrt=wrt, strict=strict, trace=show_trace)
     result.warnings[:0] = warnings
     for message in result.warnings:
         report.warning(message, no_color)
+    if show_trace:
+        from . import trace_render
+
+        error_console(no_color).print(trace_render.table(result.trace))
     fmt = output_format.value
     if fmt == "auto":
         fmt = "table" if sys.stdout.isatty() else "plain"
     if fmt == "table":
         console(no_color).print(render.table(result))
     else:
-        write(render.plain(result) if fmt == "plain" else render.as_json(result))
+        extra = {"trace": result.trace.as_json()} if show_trace else None
+        write(render.plain(result) if fmt == "plain" else render.as_json(result, extra))
     return ExitCode.OK
 
 
@@ -132,6 +140,16 @@ def console(no_color: bool):
     from rich.console import Console
 
     return Console(no_color=no_color or None, highlight=False, soft_wrap=not sys.stdout.isatty())
+
+
+def error_console(no_color: bool):
+    """A Rich console on stderr (the trace): colour only where report.py would use it."""
+    from rich.console import Console
+
+    from .report import color_wanted
+
+    return Console(stderr=True, highlight=False,
+                   color_system="auto" if color_wanted(sys.stderr, no_color) else None)
 
 
 def write(text: str) -> None:
