@@ -37,6 +37,12 @@ class Format(str, Enum):
     json = "json"
 
 
+class GraphFormat(str, Enum):
+    auto = "auto"
+    dot = "dot"
+    text = "text"
+
+
 class FunctionsFormat(str, Enum):
     table = "table"
     markdown = "markdown"
@@ -117,6 +123,54 @@ def eval_command(
     return ExitCode.OK
 
 
+@app.command("graph")
+def graph_command(
+    expression: ExprArg = None,
+    var: VarOpt = None,
+    file: FileOpt = None,
+    output_format: Annotated[GraphFormat, typer.Option(
+        "--format", help="dot (Graphviz) or text (a tree); auto = text on a terminal, else dot, "
+                         "or as --output's name says (.txt is text).")] = GraphFormat.auto,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", metavar="FILE", show_default=False,
+        help="Write to FILE; FILE.svg, .png or .pdf is drawn by Graphviz's dot.")] = None,
+    debug: DebugOpt = False,
+    no_color: NoColorOpt = False,
+    max_size: MaxSizeOpt = 64 * 1024 * 1024,
+) -> int:
+    """Show the computational graph of EXPR. Example: autodiff graph "x*y + sin(y)" --x 2 --y 1"""
+    from . import graph_render, graphviz, report
+    from .api import build, gradients
+    from .graphids import GraphIds
+    from .parser import parse
+
+    program = parse(read_program(expression, file), max_chars=max_size)
+    values, warnings = collect_values(var or [], program.variables)
+    graph = build(program, values)
+    gradients(graph, program.variables, retain_grad=True)  # every node shows its gradient
+    for message in warnings + graph.warnings:
+        report.warning(message, no_color)
+    ids = GraphIds.walk(graph.output)
+    fmt = output_format.value
+    if fmt == "auto":
+        named_text = output is not None and output.suffix.lower() == ".txt"
+        fmt = "text" if named_text or (output is None and sys.stdout.isatty()) else "dot"
+    if output is not None and graphviz.image_format(output):
+        if fmt == "text":
+            from .arguments import UsageError
+
+            raise UsageError(f"{output} is an image; --format text writes text", hint="--output graph.txt")
+        graphviz.render(graph_render.dot(ids, program.source), output)
+    elif fmt == "dot":
+        save_or_write(output, graph_render.dot(ids, program.source))
+    elif output is None and sys.stdout.isatty():
+        terminal = console(no_color)
+        terminal.print(graph_render.tree_group(ids, terminal.width))
+    else:
+        save_or_write(output, render_text(graph_render.tree_group(ids)))
+    return ExitCode.OK
+
+
 @app.command("functions")
 def functions_command(
     output_format: Annotated[FunctionsFormat, typer.Option("--format")] = FunctionsFormat.table,
@@ -155,6 +209,29 @@ def error_console(no_color: bool):
 def write(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def render_text(renderable) -> str:
+    """A Rich renderable as plain text (no colour, no wrapping), for a file."""
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    # Wide enough that nothing is cut: a pipe has no width to respect.
+    Console(file=buffer, color_system=None, soft_wrap=True, width=400).print(renderable)
+    return buffer.getvalue()
+
+
+def save_or_write(path: Path | None, text: str) -> None:
+    """Write ``text`` to the file, or to stdout without one."""
+    if path is None or str(path) == "-":
+        write(text)
+        return
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise IOFailure(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def read_program(expression: str | None, file: Path | None) -> str:
