@@ -101,3 +101,15 @@ def test_deep_chain_traces_without_recursion(cli, tmp_path):
 def test_bad_input_with_trace_is_an_error_not_a_traceback(cli, bad):
     run = cli(*bad)
     assert run.code == 2 and "Traceback" not in run.err
+
+
+def test_readme_shows_the_real_trace(cli):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Seeing the backward pass"):]
+    block = section[section.index("```console\n") + 11:section.index("\n```", 11)]
+    command, _, shown = block.partition("\n")
+    assert command == f'$ autodiff eval "{SEED}" --x 2 --trace --format plain'
+    run = cli("eval", SEED, "--x", "2", "--trace", "--format", "plain", env={"COLUMNS": "80"})
+    assert run.err + run.out == shown + "\n"
