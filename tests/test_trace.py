@@ -108,7 +108,8 @@ def test_readme_shows_the_real_trace(cli):
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Seeing the backward pass"):]
-    block = section[section.index("```console\n") + 11:section.index("\n```", 11)]
+    start = section.index("```console\n") + len("```console\n")
+    block = section[start:section.index("\n```", start)]
     command, _, shown = block.partition("\n")
     assert command == f'$ autodiff eval "{SEED}" --x 2 --trace --format plain'
     run = cli("eval", SEED, "--x", "2", "--trace", "--format", "plain", env={"COLUMNS": "80"})
