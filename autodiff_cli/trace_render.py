@@ -44,7 +44,8 @@ def table(trace, title: str = "backward pass"):
     out = first.outputs[0]
     name = trace.labels.get(out, out)
     heading = Text(f"{title} from {name if name == out else f'{name} ({out})'}, seed gradient "
-                   f"{value(first.grads_in[0])}: {len(trace.steps)} steps, "
+                   f"{value(first.grads_in[0])}: {len(trace.steps)} "
+                   f"step{'' if len(trace.steps) == 1 else 's'}, "
                    "latest generation first")
     grid = Table(header_style="bold")
     grid.add_column("step", justify="right", no_wrap=True)

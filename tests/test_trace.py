@@ -114,3 +114,10 @@ def test_readme_shows_the_real_trace(cli):
     assert command == f'$ autodiff eval "{SEED}" --x 2 --trace --format plain'
     run = cli("eval", SEED, "--x", "2", "--trace", "--format", "plain", env={"COLUMNS": "80"})
     assert run.err + run.out == shown + "\n"
+
+
+def test_one_step_is_singular_and_a_repeated_input_appears_twice(cli):
+    run = cli("eval", "x*x", "--x", "3", "--trace", "--format", "json")
+    (step,) = json.loads(run.out)["trace"]
+    assert step["inputs"] == ["v0", "v0"] and step["grads_out"] == [3.0, 3.0]
+    assert ": 1 step," in run.err
