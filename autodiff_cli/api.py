@@ -31,6 +31,7 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     derivatives: dict | None = None  # {name: [order 1, ..., order N]} (--order N)
     hessian: dict | None = None  # {"variables": [...], "matrix": [[...]]}
+    trace: object | None = None  # a trace.Trace of the backward pass (trace=True)
 
 
 @dataclass
@@ -142,26 +143,33 @@ def resolve_wrt(program: Program, wrt) -> list[str]:
 
 
 def evaluate(expression, values: dict | None = None, *, wrt=None, strict: bool = False,
-             **named_values) -> Result:
+             trace: bool = False, **named_values) -> Result:
     """Evaluate ``expression`` (text or a parsed Program) and its gradient.
 
     Values may be given as a dict, as keyword arguments, or both; floats or numpy
     arrays (arrays evaluate element-wise, vectorised). ``wrt`` picks the variables
-    to differentiate by (default: all, in order of first appearance).
+    to differentiate by (default: all, in order of first appearance). ``trace``
+    records the backward pass step by step in ``Result.trace``.
     """
     program = expression if isinstance(expression, Program) else parse(expression)
     values = {**(values or {}), **named_values}
     names = resolve_wrt(program, wrt)
+    recorder = None
+    if trace:
+        from .trace import Recorder
+
+        recorder = Recorder()
     with gc_paused():
         graph = build(program, values)
-        gradient = gradients(graph, names)
+        gradient = gradients(graph, names, retain_grad=trace, on_step=recorder)
     warnings = graph.warnings + [
         f"the derivative with respect to {name} is not finite: {_describe_nonfinite(g)}"
         for name, g in gradient.items() if not _finite(g)]
     if strict and warnings:
         raise EvaluationError(warnings[0], hint="without --strict this is a warning")
     return Result(program.source, {n: v.data for n, v in graph.inputs.items()},
-                  graph.output.data, gradient, warnings)
+                  graph.output.data, gradient, warnings,
+                  trace=recorder.trace() if recorder else None)
 
 
 def value_only(program: Program, values: dict):

@@ -37,6 +37,12 @@ class Format(str, Enum):
     json = "json"
 
 
+class GraphFormat(str, Enum):
+    auto = "auto"
+    dot = "dot"
+    text = "text"
+
+
 class FunctionsFormat(str, Enum):
     table = "table"
     markdown = "markdown"
@@ -84,6 +90,9 @@ def eval_command(
     output_format: Annotated[Format, typer.Option(
         "--format", help="auto = table on a terminal, plain in a pipe.")] = Format.auto,
     strict: StrictOpt = False,
+    show_trace: Annotated[bool, typer.Option(
+        "--trace", help="Show the backward pass step by step (on stderr; in JSON also 'trace').")
+    ] = False,
     debug: DebugOpt = False,
     no_color: NoColorOpt = False,
     max_size: MaxSizeOpt = 64 * 1024 * 1024,
@@ -95,17 +104,70 @@ def eval_command(
 
     program = parse(read_program(expression, file), max_chars=max_size)
     values, warnings = collect_values(var or [], program.variables)
-    result = evaluate(program, values, wrt=wrt, strict=strict)
+    result = evaluate(program, values, wrt=wrt, strict=strict, trace=show_trace)
     result.warnings[:0] = warnings
     for message in result.warnings:
         report.warning(message, no_color)
+    if show_trace:
+        from . import trace_render
+
+        error_console(no_color).print(trace_render.table(result.trace))
     fmt = output_format.value
     if fmt == "auto":
         fmt = "table" if sys.stdout.isatty() else "plain"
     if fmt == "table":
         console(no_color).print(render.table(result))
     else:
-        write(render.plain(result) if fmt == "plain" else render.as_json(result))
+        extra = {"trace": result.trace.as_json()} if show_trace else None
+        write(render.plain(result) if fmt == "plain" else render.as_json(result, extra))
+    return ExitCode.OK
+
+
+@app.command("graph")
+def graph_command(
+    expression: ExprArg = None,
+    var: VarOpt = None,
+    file: FileOpt = None,
+    output_format: Annotated[GraphFormat, typer.Option(
+        "--format", help="dot (Graphviz) or text (a tree); auto = text on a terminal, else dot, "
+                         "or as --output's name says (.txt is text).")] = GraphFormat.auto,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", metavar="FILE", show_default=False,
+        help="Write to FILE; FILE.svg, .png or .pdf is drawn by Graphviz's dot.")] = None,
+    debug: DebugOpt = False,
+    no_color: NoColorOpt = False,
+    max_size: MaxSizeOpt = 64 * 1024 * 1024,
+) -> int:
+    """Show the computational graph of EXPR. Example: autodiff graph "x*y + sin(y)" --x 2 --y 1"""
+    from . import graph_render, graphviz, report
+    from .api import build, gradients
+    from .graphids import GraphIds
+    from .parser import parse
+
+    program = parse(read_program(expression, file), max_chars=max_size)
+    values, warnings = collect_values(var or [], program.variables)
+    graph = build(program, values)
+    gradients(graph, program.variables, retain_grad=True)  # every node shows its gradient
+    for message in warnings + graph.warnings:
+        report.warning(message, no_color)
+    ids = GraphIds.walk(graph.output)
+    fmt = output_format.value
+    if fmt == "auto":
+        named_text = output is not None and output.suffix.lower() == ".txt"
+        fmt = "text" if named_text or (output is None and sys.stdout.isatty()) else "dot"
+    if output is not None and graphviz.image_format(output):
+        if fmt == "text":
+            from .arguments import UsageError
+
+            raise UsageError(f"{output} is an image; --format text writes text", hint="--output graph.txt")
+        graphviz.render(graph_render.dot(ids, program.source), output)
+    elif fmt == "dot":
+        save_or_write(output, graph_render.dot(ids, program.source))
+    elif output is None and sys.stdout.isatty():
+        terminal = console(no_color)
+        terminal.print(graph_render.tree_group(ids, terminal.width))
+    else:
+        save_or_write(output, render_text(graph_render.tree_group(ids)))
     return ExitCode.OK
 
 
@@ -134,9 +196,42 @@ def console(no_color: bool):
     return Console(no_color=no_color or None, highlight=False, soft_wrap=not sys.stdout.isatty())
 
 
+def error_console(no_color: bool):
+    """A Rich console on stderr (the trace): colour only where report.py would use it."""
+    from rich.console import Console
+
+    from .report import color_wanted
+
+    return Console(stderr=True, highlight=False,
+                   color_system="auto" if color_wanted(sys.stderr, no_color) else None)
+
+
 def write(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def render_text(renderable) -> str:
+    """A Rich renderable as plain text (no colour, no wrapping), for a file."""
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    # Wide enough that nothing is cut: a pipe has no width to respect.
+    Console(file=buffer, color_system=None, soft_wrap=True, width=400).print(renderable)
+    return buffer.getvalue()
+
+
+def save_or_write(path: Path | None, text: str) -> None:
+    """Write ``text`` to the file, or to stdout without one."""
+    if path is None or str(path) == "-":
+        write(text)
+        return
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise IOFailure(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def read_program(expression: str | None, file: Path | None) -> str:

@@ -1,0 +1,43 @@
+"""Rendering DOT text to an image with Graphviz's ``dot`` program, when it is installed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from .errors import EvaluationError
+
+IMAGE_FORMATS = ("svg", "png", "pdf")
+INSTALL_HINT = ("install Graphviz (Debian/Ubuntu: sudo apt-get install graphviz; macOS: brew "
+                "install graphviz; others: https://graphviz.org/download/), or write the DOT "
+                "text instead: --output graph.dot")
+
+
+class GraphvizError(EvaluationError):
+    kind = "graphviz"
+
+
+def image_format(path: Path) -> str | None:
+    """'svg', 'png' or 'pdf' when the file name asks for an image, else None."""
+    suffix = path.suffix.lower().lstrip(".")
+    return suffix if suffix in IMAGE_FORMATS else None
+
+
+def render(dot_text: str, path: Path, timeout: float = 120) -> None:
+    """Write ``path`` as an image; a clear error when Graphviz is missing or fails."""
+    fmt = image_format(path)
+    assert fmt is not None, path
+    program = shutil.which("dot")
+    if program is None:
+        raise GraphvizError(f"writing {path} needs Graphviz's 'dot' program, which is not "
+                            "installed (or not on PATH)", hint=INSTALL_HINT)
+    try:
+        proc = subprocess.run([program, f"-T{fmt}", "-o", str(path)], input=dot_text.encode(),
+                              capture_output=True, timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise GraphvizError(f"running dot failed: {error}") from None
+    if proc.returncode != 0:
+        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GraphvizError(f"dot could not write {path}: "
+                            f"{detail[-1] if detail else f'exit status {proc.returncode}'}")

@@ -1,0 +1,38 @@
+"""autodiff functions: the registry as documentation (PRODUCT §3)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+# PRODUCT §3, "at least": (name, arity).
+REQUIRED = [(n, 2) for n in ("add", "sub", "mul", "div", "pow", "atan2", "hypot", "min", "max",
+                             "dot")] + [(n, 1) for n in (
+    "neg square sqrt cbrt exp expm1 log log1p log2 log10 sin cos tan asin acos atan sinh cosh "
+    "tanh asinh acosh atanh sigmoid softplus relu abs sum mean prod norm logsumexp max min"
+).split()]
+
+
+def test_every_function_of_the_contract_is_listed(cli):
+    run = cli("functions", "--format", "json")
+    assert run.code == 0
+    listed = {(f["name"], f["arity"]) for f in json.loads(run.out)}
+    assert sorted(set(REQUIRED) - listed) == []
+    for entry in json.loads(run.out):
+        assert entry["derivative"], entry["name"]
+
+
+def test_readme_table_is_the_generated_markdown(cli):
+    text = README.read_text(encoding="utf-8")
+    start = text.index("<!-- functions:start")
+    end = text.index("<!-- functions:end -->") + len("<!-- functions:end -->")
+    assert text[start:end] + "\n" == cli("functions", "--format", "markdown").out
+
+
+def test_table_lists_every_name(cli):
+    run = cli("functions", env={"COLUMNS": "200"})
+    assert run.code == 0
+    for name, _ in REQUIRED:
+        assert f"{name}(" in run.out
