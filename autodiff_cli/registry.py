@@ -35,10 +35,11 @@ class Spec:
     reduces: bool = False  # takes a vector, returns a scalar
     kink: Callable | None = None  # (*args) -> True near a non-differentiable point
     notes: str = ""
+    params: tuple = ()  # the argument names the docs use, where the default would mislead
 
     @property
     def signature(self) -> str:
-        args = ("v",) if self.reduces else ("x", "y")[: self.arity]
+        args = self.params or (("v",) if self.reduces else ("x", "y")[: self.arity])
         return f"{self.name}({', '.join(args)})"
 
 
@@ -147,7 +148,7 @@ def _atan2_backward(xs, y, g):
 
 define("atan2", 2, np.arctan2, _atan2_backward,
        "d/dy = x/(x^2+y^2), d/dx = -y/(x^2+y^2)", "angle of the point (x, y), as atan2(y, x)",
-       (R, POS), "atan2(x0, x1)")
+       (R, POS), "atan2(x0, x1)", params=("y", "x"))
 
 # --- hyperbolic -----------------------------------------------------------------
 define("sinh", 1, np.sinh, lambda xs, y, g: (g * cosh(xs[0]),),
@@ -295,7 +296,7 @@ def _dot(a, b):
 define("dot", 2, _dot,
        lambda xs, y, g: (_spread(g, xs[0]) * xs[1], _spread(g, xs[1]) * xs[0]),
        "d/da = b, d/db = a", "dot product of two vectors", ((-3.0, 3.0), (-3.0, 3.0)),
-       "x0*x3 + x1*x4 + x2*x5", reduces=True)
+       "x0*x3 + x1*x4 + x2*x5", reduces=True, params=("a", "b"))
 
 # The registry's functions as callables on Variables, for the formulas above.
 add, sub, mul, div = op("add", 2), op("sub", 2), op("mul", 2), op("div", 2)
