@@ -71,6 +71,9 @@ DebugOpt = Annotated[bool, typer.Option("--debug", help="Show Python tracebacks.
 NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour, even on a terminal.")]
 MaxSizeOpt = Annotated[int, typer.Option(
     "--max-size", metavar="CHARS", help="The longest program accepted, in characters.")]
+OrderOpt = Annotated[int, typer.Option(
+    "--order", metavar="N", help="Derivatives up to order N (several variables: "
+    "--order 2 gives the Hessian).")]
 
 
 @app.command("eval")
@@ -84,18 +87,21 @@ def eval_command(
     output_format: Annotated[Format, typer.Option(
         "--format", help="auto = table on a terminal, plain in a pipe.")] = Format.auto,
     strict: StrictOpt = False,
+    order: OrderOpt = 1,
     debug: DebugOpt = False,
     no_color: NoColorOpt = False,
     max_size: MaxSizeOpt = 64 * 1024 * 1024,
 ) -> int:
     """Evaluate EXPR and its gradient. Example: autodiff eval "x^2 + sin(y)" --x 2 --y 0.5"""
     from .api import evaluate
+    from .higher import check_order
     from .parser import parse
     from . import render, report
 
+    check_order(order)
     program = parse(read_program(expression, file), max_chars=max_size)
     values, warnings = collect_values(var or [], program.variables)
-    result = evaluate(program, values, wrt=wrt, strict=strict)
+    result = evaluate(program, values, wrt=wrt, strict=strict, order=order)
     result.warnings[:0] = warnings
     for message in result.warnings:
         report.warning(message, no_color)
