@@ -115,6 +115,49 @@ def eval_command(
     return ExitCode.OK
 
 
+@app.command("check")
+def check_command(
+    expression: ExprArg = None,
+    var: VarOpt = None,
+    file: FileOpt = None,
+    eps: Annotated[float, typer.Option(
+        "--eps", help="The finite-difference step relative to the point: h = eps*max(1, |x|).")
+    ] = 1e-6,
+    rtol: Annotated[float, typer.Option("--rtol", help="Relative tolerance.")] = 1e-5,
+    atol: Annotated[float, typer.Option("--atol", help="Absolute tolerance.")] = 1e-7,
+    order: Annotated[int, typer.Option(
+        "--order", metavar="N", help="2: check the Hessian too.")] = 1,
+    output_format: Annotated[Format, typer.Option(
+        "--format", help="auto = table on a terminal, plain in a pipe.")] = Format.auto,
+    debug: DebugOpt = False,
+    no_color: NoColorOpt = False,
+    max_size: MaxSizeOpt = 64 * 1024 * 1024,
+) -> int:
+    """Compare the exact derivatives with central differences; exit 1 if any is off.
+
+    Example: autodiff check "sin(x)*exp(y)" --x 0.7 --y 1.3 --order 2"""
+    from . import gradcheck, report
+    from .parser import parse
+
+    gradcheck.validate(eps, rtol, atol, order)
+    program = parse(read_program(expression, file), max_chars=max_size)
+    values, warnings = collect_values(var or [], program.variables)
+    result = gradcheck.check(program, values, eps=eps, rtol=rtol, atol=atol, order=order)
+    for message in warnings + result.warnings:
+        report.warning(message, no_color)
+    fmt = output_format.value
+    if fmt == "auto":
+        fmt = "table" if sys.stdout.isatty() else "plain"
+    if fmt == "table":
+        console(no_color).print(gradcheck.table(result))
+    else:
+        write(gradcheck.plain(result) if fmt == "plain" else gradcheck.as_json(result))
+    if result.failures:
+        report.error(gradcheck.CheckFailed(gradcheck.summary(result)), no_color)
+        return ExitCode.EVALUATION_FAILED
+    return ExitCode.OK
+
+
 @app.command("functions")
 def functions_command(
     output_format: Annotated[FunctionsFormat, typer.Option("--format")] = FunctionsFormat.table,
