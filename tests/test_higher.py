@@ -177,3 +177,32 @@ def test_the_tanh_graphs_grow_no_faster_than_dezeros():
     sizes = tanh_graph_sizes(7)
     assert sizes == [4, 5, 14, 35, 86, 215, 554]  # measured; a change here is worth a look
     assert all(ours <= theirs for ours, theirs in zip(sizes, DEZERO_TANH))
+
+
+# --- the README's examples ----------------------------------------------------------------------
+
+def readme_examples(title: str) -> list[tuple[list[str], str, str]]:
+    """(arguments, stdout, stderr) for each `$ autodiff ...` in the README section ``title``."""
+    import shlex
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+    examples = []
+    for block in section.split("```console\n")[1:]:
+        for chunk in block.split("```", 1)[0].split("$ autodiff ")[1:]:
+            command, *lines = chunk.rstrip("\n").split("\n")
+            err = [l for l in lines if l.startswith(("autodiff: ", "  hint: "))]
+            out = [l for l in lines if l not in err]
+            examples.append((shlex.split(command), "".join(l + "\n" for l in out),
+                             "".join(l + "\n" for l in err)))
+    return examples
+
+
+def test_the_readme_examples_run_as_shown(cli):
+    examples = readme_examples("Higher derivatives and the gradient check")
+    assert len(examples) == 4
+    for args, out, err in examples:
+        run = cli(*args)
+        assert (run.out, run.err) == (out, err), args
+        assert run.code == (1 if err else 0)
