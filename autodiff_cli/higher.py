@@ -34,10 +34,10 @@ def check_order(order: int, maximum: int = MAX_ORDER) -> int:
     return order
 
 
-def count_functions(var: Variable) -> int:
-    """How many functions the graph of ``var`` holds (walked with a stack, not recursion)."""
+def count_functions(*variables: Variable | None) -> int:
+    """How many functions the graphs of ``variables`` hold together (a stack, no recursion)."""
     seen: set[int] = set()
-    stack = [var.creator] if var.creator is not None else []
+    stack = [v.creator for v in variables if v is not None and v.creator is not None]
     while stack:
         f = stack.pop()
         if id(f) in seen:
@@ -58,19 +58,10 @@ def _pass(target: Variable, inputs) -> dict[int, Variable | None]:
     _clear(inputs)
     with np.errstate(all="ignore"):
         target.backward(create_graph=True)
-    if count_functions_bounded(inputs):
+    if count_functions(*(x.grad for x in inputs)) > MAX_FUNCTIONS:
         raise LimitError(f"the derivative graph grew beyond {MAX_FUNCTIONS:,} functions",
                          hint="ask for a lower --order, or simplify the expression")
     return {id(x): x.grad for x in inputs}
-
-
-def count_functions_bounded(inputs) -> bool:
-    """True when the gradients' graphs together exceed the budget."""
-    total = 0
-    for x in inputs:
-        if x.grad is not None:
-            total += count_functions(x.grad)
-    return total > MAX_FUNCTIONS
 
 
 def _data(var: Variable | None, like: Variable):

@@ -206,3 +206,19 @@ def test_the_readme_examples_run_as_shown(cli):
         run = cli(*args)
         assert (run.out, run.err) == (out, err), args
         assert run.code == (1 if err else 0)
+
+
+def test_a_non_finite_higher_derivative_is_a_warning_or_under_strict_an_error(cli):
+    loose = cli("eval", "x^2.5", "--x", "0", "--order", "3")
+    assert loose.code == 0 and "d3f/dx3 is not finite" in loose.err
+    assert loose.out.splitlines()[-1] == "d3f/dx3\tinf"
+    strict = cli("eval", "x^2.5", "--x", "0", "--order", "3", "--strict")
+    assert strict.code == 1 and "d3f/dx3 is not finite" in strict.err
+
+
+def test_deep_expressions_need_no_recursion(cli, tmp_path):
+    program = tmp_path / "deep.ad"
+    program.write_text("sin(" * 3000 + "x" + ")" * 3000)
+    for command in ("eval", "check"):
+        run = cli(command, "--file", str(program), "--x", "0.5", "--order", "2")
+        assert run.code == 0, run.err
