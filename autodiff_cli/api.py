@@ -143,13 +143,14 @@ def resolve_wrt(program: Program, wrt) -> list[str]:
 
 
 def evaluate(expression, values: dict | None = None, *, wrt=None, strict: bool = False,
-             trace: bool = False, **named_values) -> Result:
+             trace: bool = False, order: int = 1, **named_values) -> Result:
     """Evaluate ``expression`` (text or a parsed Program) and its gradient.
 
     Values may be given as a dict, as keyword arguments, or both; floats or numpy
     arrays (arrays evaluate element-wise, vectorised). ``wrt`` picks the variables
     to differentiate by (default: all, in order of first appearance). ``trace``
-    records the backward pass step by step in ``Result.trace``.
+    records the backward pass step by step in ``Result.trace``. ``order`` > 1
+    adds ``derivatives`` (one variable) or ``hessian`` (several, order 2): see ``higher``.
     """
     program = expression if isinstance(expression, Program) else parse(expression)
     values = {**(values or {}), **named_values}
@@ -165,11 +166,16 @@ def evaluate(expression, values: dict | None = None, *, wrt=None, strict: bool =
     warnings = graph.warnings + [
         f"the derivative with respect to {name} is not finite: {_describe_nonfinite(g)}"
         for name, g in gradient.items() if not _finite(g)]
-    if strict and warnings:
-        raise EvaluationError(warnings[0], hint="without --strict this is a warning")
-    return Result(program.source, {n: v.data for n, v in graph.inputs.items()},
-                  graph.output.data, gradient, warnings,
-                  trace=recorder.trace() if recorder else None)
+    result = Result(program.source, {n: v.data for n, v in graph.inputs.items()},
+                    graph.output.data, gradient, warnings,
+                    trace=recorder.trace() if recorder else None)
+    if order != 1:
+        from .higher import attach
+
+        attach(result, program, values, names, order)
+    if strict and result.warnings:
+        raise EvaluationError(result.warnings[0], hint="without --strict this is a warning")
+    return result
 
 
 def value_only(program: Program, values: dict):

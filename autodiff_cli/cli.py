@@ -77,6 +77,9 @@ DebugOpt = Annotated[bool, typer.Option("--debug", help="Show Python tracebacks.
 NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour, even on a terminal.")]
 MaxSizeOpt = Annotated[int, typer.Option(
     "--max-size", metavar="CHARS", help="The longest program accepted, in characters.")]
+OrderOpt = Annotated[int, typer.Option(
+    "--order", metavar="N", help="Derivatives up to order N (several variables: "
+    "--order 2 gives the Hessian).")]
 
 
 @app.command("eval")
@@ -93,18 +96,22 @@ def eval_command(
     show_trace: Annotated[bool, typer.Option(
         "--trace", help="Show the backward pass step by step (on stderr; in JSON also 'trace').")
     ] = False,
+    order: OrderOpt = 1,
     debug: DebugOpt = False,
     no_color: NoColorOpt = False,
     max_size: MaxSizeOpt = 64 * 1024 * 1024,
 ) -> int:
     """Evaluate EXPR and its gradient. Example: autodiff eval "x^2 + sin(y)" --x 2 --y 0.5"""
     from .api import evaluate
+    from .higher import check_order
     from .parser import parse
     from . import render, report
 
+    check_order(order)
     program = parse(read_program(expression, file), max_chars=max_size)
     values, warnings = collect_values(var or [], program.variables)
-    result = evaluate(program, values, wrt=wrt, strict=strict, trace=show_trace)
+    result = evaluate(program, values, wrt=wrt, strict=strict, trace=show_trace,
+                      order=order)
     result.warnings[:0] = warnings
     for message in result.warnings:
         report.warning(message, no_color)
@@ -168,6 +175,49 @@ def graph_command(
         terminal.print(graph_render.tree_group(ids, terminal.width))
     else:
         save_or_write(output, render_text(graph_render.tree_group(ids)))
+    return ExitCode.OK
+
+
+@app.command("check")
+def check_command(
+    expression: ExprArg = None,
+    var: VarOpt = None,
+    file: FileOpt = None,
+    eps: Annotated[float, typer.Option(
+        "--eps", help="The finite-difference step relative to the point: h = eps*max(1, |x|).")
+    ] = 1e-6,
+    rtol: Annotated[float, typer.Option("--rtol", help="Relative tolerance.")] = 1e-5,
+    atol: Annotated[float, typer.Option("--atol", help="Absolute tolerance.")] = 1e-7,
+    order: Annotated[int, typer.Option(
+        "--order", metavar="N", help="2: check the Hessian too.")] = 1,
+    output_format: Annotated[Format, typer.Option(
+        "--format", help="auto = table on a terminal, plain in a pipe.")] = Format.auto,
+    debug: DebugOpt = False,
+    no_color: NoColorOpt = False,
+    max_size: MaxSizeOpt = 64 * 1024 * 1024,
+) -> int:
+    """Compare the exact derivatives with central differences; exit 1 if any is off.
+
+    Example: autodiff check "sin(x)*exp(y)" --x 0.7 --y 1.3 --order 2"""
+    from . import gradcheck, report
+    from .parser import parse
+
+    gradcheck.validate(eps, rtol, atol, order)
+    program = parse(read_program(expression, file), max_chars=max_size)
+    values, warnings = collect_values(var or [], program.variables)
+    result = gradcheck.check(program, values, eps=eps, rtol=rtol, atol=atol, order=order)
+    for message in warnings + result.warnings:
+        report.warning(message, no_color)
+    fmt = output_format.value
+    if fmt == "auto":
+        fmt = "table" if sys.stdout.isatty() else "plain"
+    if fmt == "table":
+        console(no_color).print(gradcheck.table(result))
+    else:
+        write(gradcheck.plain(result) if fmt == "plain" else gradcheck.as_json(result))
+    if result.failures:
+        report.error(gradcheck.CheckFailed(gradcheck.summary(result)), no_color)
+        return ExitCode.EVALUATION_FAILED
     return ExitCode.OK
 
 

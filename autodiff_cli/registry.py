@@ -35,10 +35,11 @@ class Spec:
     reduces: bool = False  # takes a vector, returns a scalar
     kink: Callable | None = None  # (*args) -> True near a non-differentiable point
     notes: str = ""
+    params: tuple = ()  # the argument names the docs use, where the default would mislead
 
     @property
     def signature(self) -> str:
-        args = ("v",) if self.reduces else ("x", "y")[: self.arity]
+        args = self.params or (("v",) if self.reduces else ("x", "y")[: self.arity])
         return f"{self.name}({', '.join(args)})"
 
 
@@ -147,7 +148,7 @@ def _atan2_backward(xs, y, g):
 
 define("atan2", 2, np.arctan2, _atan2_backward,
        "d/dy = x/(x^2+y^2), d/dx = -y/(x^2+y^2)", "angle of the point (x, y), as atan2(y, x)",
-       (R, POS), "atan2(x0, x1)")
+       (R, POS), "atan2(x0, x1)", params=("y", "x"))
 
 # --- hyperbolic -----------------------------------------------------------------
 define("sinh", 1, np.sinh, lambda xs, y, g: (g * cosh(xs[0]),),
@@ -280,11 +281,19 @@ define("logsumexp", 1, _logsumexp,
        lambda xs, y, g: (_spread(g, xs[0]) * exp(xs[0] - y),),
        "softmax(v)_i", "log(sum(exp(v))) without overflow", ((-3.0, 3.0),),
        "log(exp(x0) + exp(x1) + exp(x2))", reduces=True)
+def _near_tie(v):
+    """True when the two largest (or two smallest) elements nearly tie: a kink."""
+    ordered = np.sort(np.atleast_1d(v))
+    return ordered.size > 1 and min(ordered[-1] - ordered[-2], ordered[1] - ordered[0]) < 0.05
+
+
 define("max", 1, np.max, _extreme_backward(), "1 at the largest element (shared at ties)",
        "largest element of a vector", ((-3.0, 3.0),), "Max(x0, x1, x2)", reduces=True,
+       kink=_near_tie,
        notes="at a tie the gradient is shared equally among the largest elements")
 define("min", 1, np.min, _extreme_backward(), "1 at the smallest element (shared at ties)",
        "smallest element of a vector", ((-3.0, 3.0),), "Min(x0, x1, x2)", reduces=True,
+       kink=_near_tie,
        notes="at a tie the gradient is shared equally among the smallest elements")
 
 
@@ -295,7 +304,7 @@ def _dot(a, b):
 define("dot", 2, _dot,
        lambda xs, y, g: (_spread(g, xs[0]) * xs[1], _spread(g, xs[1]) * xs[0]),
        "d/da = b, d/db = a", "dot product of two vectors", ((-3.0, 3.0), (-3.0, 3.0)),
-       "x0*x3 + x1*x4 + x2*x5", reduces=True)
+       "x0*x3 + x1*x4 + x2*x5", reduces=True, params=("a", "b"))
 
 # The registry's functions as callables on Variables, for the formulas above.
 add, sub, mul, div = op("add", 2), op("sub", 2), op("mul", 2), op("div", 2)

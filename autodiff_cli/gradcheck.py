@@ -1,0 +1,197 @@
+"""`autodiff check`: the exact derivatives against central differences.
+
+Each first derivative is compared with ``(f(x+h) - f(x-h)) / 2h`` (f summed over a vector
+output, as the gradient's seed of ones does), one row per variable, or per element of a
+vector value. With ``order=2`` each Hessian entry H[a][b] is compared with central
+differences of the (exact) gradient, ``(df/da(b+h) - df/da(b-h)) / 2h``: second
+differences of f alone lose half the digits to rounding.
+
+The step is relative to the point, ``h = eps * max(1, |x|)``, in float64. A row passes when
+its absolute error is at most ``atol`` or its relative error at most ``rtol``; a non-finite
+analytic or numeric value never passes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .api import build, check_values, gradients, value_only
+from .arguments import UsageError
+from .errors import EvaluationError, ValueError_
+from .higher import hessian
+from .program import Program
+from .render import jsonable, number
+
+DEFAULTS = {"eps": 1e-6, "rtol": 1e-5, "atol": 1e-7}
+HEADER = ("quantity", "analytic", "numeric", "abs_error", "rel_error", "status")
+
+
+class CheckFailed(EvaluationError):
+    kind = "check failed"
+
+    def __init__(self, message: str):
+        super().__init__(message, hint="at a kink (relu, abs, min, max) or outside a function's "
+                                       "domain the two cannot agree; 'autodiff functions' says "
+                                       "what is returned at kinks")
+
+
+@dataclass
+class Row:
+    quantity: str
+    analytic: float
+    numeric: float
+    abs_error: float
+    rel_error: float
+    ok: bool
+
+
+@dataclass
+class Report:
+    expression: str
+    inputs: dict
+    settings: dict
+    rows: list[Row]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[Row]:
+        return [row for row in self.rows if not row.ok]
+
+
+def compare(quantity: str, analytic, numeric, rtol: float, atol: float) -> Row:
+    analytic, numeric = float(analytic), float(numeric)
+    error = abs(analytic - numeric)
+    scale = max(abs(analytic), abs(numeric))
+    relative = error / scale if scale > 0 else 0.0
+    finite = math.isfinite(analytic) and math.isfinite(numeric)
+    return Row(quantity, analytic, numeric, error, relative,
+               finite and (error <= atol or relative <= rtol))
+
+
+def validate(eps: float, rtol: float, atol: float, order: int) -> None:
+    if not (math.isfinite(eps) and 0 < eps < 1):
+        raise UsageError(f"--eps must be between 0 and 1, got {eps}", hint="--eps 1e-6")
+    for name, value in (("--rtol", rtol), ("--atol", atol)):
+        if not (math.isfinite(value) and value >= 0):
+            raise UsageError(f"{name} must be a number >= 0, got {value}")
+    if order not in (1, 2):
+        raise UsageError(f"check compares orders 1 and 2, not --order {order}",
+                         hint="--order 2 checks the Hessian too")
+
+
+def _shifted(data: dict, name: str, index, delta: float) -> tuple[dict, float]:
+    """The values with one element moved by ``delta``; also the step actually taken."""
+    moved = np.array(data[name], dtype=np.float64)
+    before = moved[index]
+    moved[index] = before + delta
+    return {**data, name: moved[()] if moved.ndim == 0 else moved}, moved[index] - before
+
+
+def _central(function, data: dict, name: str, index, eps: float):
+    h = eps * max(1.0, abs(float(np.asarray(data[name])[index])))
+    up, step_up = _shifted(data, name, index, h)
+    down, step_down = _shifted(data, name, index, -h)
+    with np.errstate(all="ignore"):
+        return (function(up) - function(down)) / (step_up - step_down)
+
+
+def _label(name: str, index, shape) -> str:
+    return f"df/d{name}" if shape == () else f"df/d{name}[{', '.join(map(str, index))}]"
+
+
+def check(program: Program, values: dict, *, eps: float = DEFAULTS["eps"],
+          rtol: float = DEFAULTS["rtol"], atol: float = DEFAULTS["atol"],
+          order: int = 1) -> Report:
+    """Compare every first derivative (and with ``order=2`` every Hessian entry)."""
+    validate(eps, rtol, atol, order)
+    data = check_values(program, values)
+    names = program.variables
+    graph = build(program, data)
+    analytic = gradients(graph, names)
+
+    def total(point):
+        return float(np.sum(value_only(program, point)))
+
+    rows = []
+    for name in names:
+        shape = np.shape(data[name])
+        for index in np.ndindex(shape):
+            numeric = _central(total, data, name, index, eps)
+            rows.append(compare(_label(name, index, shape), np.asarray(analytic[name])[index],
+                                numeric, rtol, atol))
+    if order == 2:
+        rows += _hessian_rows(program, data, names, eps, rtol, atol)
+    settings = {"eps": eps, "rtol": rtol, "atol": atol, "order": order}
+    return Report(program.source, data, settings, rows, list(graph.warnings))
+
+
+def _hessian_rows(program, data, names, eps, rtol, atol) -> list[Row]:
+    if any(np.shape(v) != () for v in data.values()):
+        raise ValueError_("check --order 2 needs scalar values", hint="check one point at a time")
+    graph = build(program, data)
+    matrix = hessian(graph.output, graph.inputs, names)["matrix"]
+    rows = []
+    for i, a in enumerate(names):
+        def partial(point, a=a):
+            return float(gradients(build(program, point), [a])[a])
+
+        for j, b in enumerate(names):
+            numeric = _central(partial, data, b, (), eps)
+            rows.append(compare(f"d2f/d{a}d{b}", matrix[i][j], numeric, rtol, atol))
+    return rows
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+def _cells(row: Row) -> list[str]:
+    return [row.quantity, number(row.analytic), number(row.numeric), number(row.abs_error),
+            number(row.rel_error), "ok" if row.ok else "FAIL"]
+
+
+def plain(report: Report) -> str:
+    lines = ["\t".join(HEADER)] + ["\t".join(_cells(row)) for row in report.rows]
+    return "\n".join(lines) + "\n"
+
+
+def as_json(report: Report) -> str:
+    doc = {
+        "expression": report.expression,
+        "inputs": jsonable(report.inputs),
+        **{k: (v if k == "order" else jsonable(v)) for k, v in report.settings.items()},
+        "checks": [{"quantity": r.quantity, "analytic": jsonable(r.analytic),
+                    "numeric": jsonable(r.numeric), "abs_error": jsonable(r.abs_error),
+                    "rel_error": jsonable(r.rel_error), "ok": r.ok} for r in report.rows],
+        "ok": not report.failures,
+        "warnings": list(report.warnings),
+    }
+    return json.dumps(doc, allow_nan=False, ensure_ascii=False) + "\n"
+
+
+def table(report: Report):
+    """A Rich table; the failing rows in bold red."""
+    from rich.table import Table
+
+    settings = ", ".join(f"{k} {number(v)}" for k, v in report.settings.items() if k != "order")
+    grid = Table(title=f"check {report.expression}  ({settings})", title_justify="left",
+                 header_style="bold")
+    for column in HEADER:
+        grid.add_column(column, overflow="fold",
+                        justify="left" if column in ("quantity", "status") else "right")
+    for row in report.rows:
+        cells = _cells(row)
+        cells[3:5] = [f"{row.abs_error:.2e}", f"{row.rel_error:.2e}"]  # people want magnitudes
+        grid.add_row(*cells, style=None if row.ok else "bold red")
+    return grid
+
+
+def summary(report: Report) -> str:
+    """The one-line verdict for stderr when something is outside tolerance."""
+    bad = report.failures
+    s = report.settings
+    return (f"{len(bad)} of {len(report.rows)} derivatives outside tolerance "
+            f"(rtol {number(s['rtol'])}, atol {number(s['atol'])}): "
+            + ", ".join(row.quantity for row in bad))
