@@ -104,15 +104,27 @@ def build(program: Program, values: dict, *, grad: bool = True) -> Graph:
                 var = inputs[node.name] = Variable(data[node.name], name=node.name, kind="input")
                 var.requires_grad = grad
             else:
-                args = [nodes[i] for i in node.args]
-                var = Function(node.spec, node.position)(*args)
-                if not _finite(var.data) and all(_finite(a.data) for a in args):
-                    warnings.append(f"{where(program, node)} gave a non-finite result: "
-                                    f"{_describe_nonfinite(var.data)}")
+                var = Function(node.spec, node.position)(*[nodes[i] for i in node.args])
             nodes.append(var)
     for index, label in program.labels.items():
         nodes[index].name = label
-    return Graph(program, nodes, inputs, warnings)
+    graph = Graph(program, nodes, inputs, warnings)
+    if not _finite(graph.output.data):
+        graph.warnings += nonfinite_origins(graph)
+    return graph
+
+
+def nonfinite_origins(graph: Graph) -> list[str]:
+    """A warning for each function that made a non-finite value out of finite ones.
+
+    Looked for only once a result is not finite, so the common case pays nothing."""
+    found = []
+    for node, var in zip(graph.program.nodes, graph.nodes):
+        if node.kind == "call" and not _finite(var.data) and all(
+                _finite(graph.nodes[i].data) for i in node.args):
+            found.append(f"{where(graph.program, node)} gave a non-finite result: "
+                         f"{_describe_nonfinite(var.data)}")
+    return found
 
 
 def gradients(graph: Graph, wrt: list[str], **backward_options) -> dict:
@@ -163,9 +175,12 @@ def evaluate(expression, values: dict | None = None, *, wrt=None, strict: bool =
     with gc_paused():
         graph = build(program, values)
         gradient = gradients(graph, names, retain_grad=trace, on_step=recorder)
-    warnings = graph.warnings + [
-        f"the derivative with respect to {name} is not finite: {_describe_nonfinite(g)}"
-        for name, g in gradient.items() if not _finite(g)]
+    bad = [name for name, g in gradient.items() if not _finite(g)]
+    warnings = graph.warnings
+    if bad and _finite(graph.output.data):  # the output was fine: look for the cause now
+        warnings += nonfinite_origins(graph)
+    warnings += [f"the derivative with respect to {name} is not finite: "
+                 f"{_describe_nonfinite(gradient[name])}" for name in bad]
     result = Result(program.source, {n: v.data for n, v in graph.inputs.items()},
                     graph.output.data, gradient, warnings,
                     trace=recorder.trace() if recorder else None)

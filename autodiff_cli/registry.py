@@ -19,7 +19,7 @@ from typing import Callable
 import numpy as np
 
 from . import engine
-from .engine import Variable, apply, broadcast_to
+from .engine import Variable, apply, as_data, broadcast_to, raw
 
 
 @dataclass(frozen=True)
@@ -71,9 +71,11 @@ def op(name: str, arity: int) -> Callable[..., Variable]:
     return lambda *args: apply(spec, *args)
 
 
-def const(data) -> Variable:
-    """A constant (no gradient flows through it): masks at kinks, for instance."""
-    return Variable(data)
+def const(data):
+    """A constant (no gradient flows through it): masks at kinks, for instance.
+
+    Plain float64 data: multiplied by a Variable it becomes a constant node."""
+    return as_data(np.asarray(data, dtype=np.float64))
 
 
 R = (-3.0, 3.0)  # the default sampling range
@@ -98,7 +100,7 @@ def _pow_backward(xs, y, g):
     x, p = xs
     gx = g * p * x ** (p - 1)
     # log(x) is nan for x < 0: only ask for it when the exponent is differentiated.
-    gp = g * y * log(x) if p.requires_grad else None
+    gp = g * y * log(x) if getattr(p, "requires_grad", True) else None
     return gx, gp
 
 
@@ -182,10 +184,10 @@ define("softplus", 1, _softplus, lambda xs, y, g: (g * sigmoid(xs[0]),),
 
 _near_zero = lambda x: abs(x) < 0.05  # noqa: E731
 define("relu", 1, lambda x: np.maximum(x, 0.0),
-       lambda xs, y, g: (g * const(xs[0].data > 0),),
+       lambda xs, y, g: (g * const(raw(xs[0]) > 0),),
        "1 if x > 0 else 0", "max(x, 0)", (R,), "Max(x0, 0)", kink=_near_zero,
        notes="at the kink x = 0 the derivative is taken as 0")
-define("abs", 1, np.abs, lambda xs, y, g: (g * const(np.sign(xs[0].data)),),
+define("abs", 1, np.abs, lambda xs, y, g: (g * const(np.sign(raw(xs[0]))),),
        "sign(x)", "absolute value", (R,), "Abs(x0)", kink=_near_zero,
        notes="at the kink x = 0 the derivative is taken as 0")
 
@@ -206,14 +208,14 @@ def _pick(a, b):
 
 
 define("max", 2, np.maximum,
-       lambda xs, y, g: (g * const(_pick(xs[0].data, xs[1].data)),
-                         g * const(_pick(xs[1].data, xs[0].data))),
+       lambda xs, y, g: (g * const(_pick(raw(xs[0]), raw(xs[1]))),
+                         g * const(_pick(raw(xs[1]), raw(xs[0])))),
        "1 for the larger argument, 0 for the other", "the larger of x and y", (R, R),
        "Max(x0, x1)", kink=lambda x, y: abs(x - y) < 0.05,
        notes="at a tie each argument gets half the gradient")
 define("min", 2, np.minimum,
-       lambda xs, y, g: (g * const(_pick(xs[1].data, xs[0].data)),
-                         g * const(_pick(xs[0].data, xs[1].data))),
+       lambda xs, y, g: (g * const(_pick(raw(xs[1]), raw(xs[0]))),
+                         g * const(_pick(raw(xs[0]), raw(xs[1])))),
        "1 for the smaller argument, 0 for the other", "the smaller of x and y", (R, R),
        "Min(x0, x1)", kink=lambda x, y: abs(x - y) < 0.05,
        notes="at a tie each argument gets half the gradient")
@@ -223,7 +225,7 @@ define("min", 2, np.minimum,
 
 def _spread(g, x):
     """The gradient of a reduction, spread back over the vector's shape."""
-    return broadcast_to(g, x.shape)
+    return broadcast_to(g, np.shape(raw(x)))
 
 
 def _prod_except(x):
@@ -248,7 +250,7 @@ _PROD_EXCEPT = engine._ShapeOp("prod_except", _prod_except, _prod_except_backwar
 def _extreme_backward():
     """Gradient of max(v)/min(v): shared equally among the elements equal to the result."""
     def backward(xs, y, g):
-        hits = (xs[0].data == y.data).astype(np.float64)
+        hits = (raw(xs[0]) == raw(y)).astype(np.float64)
         return (_spread(g, xs[0]) * const(hits / hits.sum()),)
     return backward
 
@@ -256,7 +258,7 @@ def _extreme_backward():
 define("sum", 1, np.sum, lambda xs, y, g: (_spread(g, xs[0]),),
        "1 for each element", "sum of a vector's elements", ((-3.0, 3.0),), "x0 + x1 + x2",
        reduces=True)
-define("mean", 1, np.mean, lambda xs, y, g: (_spread(g, xs[0]) / xs[0].size,),
+define("mean", 1, np.mean, lambda xs, y, g: (_spread(g, xs[0]) / np.size(raw(xs[0])),),
        "1/n for each element", "mean of a vector's elements", ((-3.0, 3.0),),
        "(x0 + x1 + x2)/3", reduces=True)
 define("prod", 1, np.prod,

@@ -70,7 +70,7 @@ class Recorder:
             generation=function.generation,
             inputs=[of(x) for x in function.inputs],
             outputs=[of(function.output())],
-            grads_in=[grad_in.data],
+            grads_in=[grad_in],
             grads_out=[_received(x, gx) for x, gx in zip(function.inputs, grads_out)],
             queue=[of(f) for f in queue],
         ))
@@ -86,7 +86,7 @@ def _received(x, gx):
     """The gradient the input gets from this step, as the engine accumulates it."""
     if gx is None or not x.requires_grad:
         return None
-    data = gx.data
+    data = gx
     if np.shape(data) != np.shape(x.data):  # the engine undoes broadcasting the same way
         data = _sum_to_data(np.asarray(data), np.shape(x.data))
     return data
