@@ -71,6 +71,17 @@ DebugOpt = Annotated[bool, typer.Option("--debug", help="Show Python tracebacks.
 NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour, even on a terminal.")]
 MaxSizeOpt = Annotated[int, typer.Option(
     "--max-size", metavar="CHARS", help="The longest program accepted, in characters.")]
+# The pipeline modes (pipelines.py).
+PointsOpt = Annotated[Optional[str], typer.Option(
+    "--points", metavar="FILE|-", show_default=False,
+    help="Evaluate at each row of FILE ('-': stdin); a header line names the columns.")]
+DelimiterOpt = Annotated[Optional[str], typer.Option(
+    "--delimiter", metavar="D", show_default=False,
+    help="The --points column separator: ',', ';', tab or space (default: detected).")]
+SkipBadRowsOpt = Annotated[bool, typer.Option(
+    "--skip-bad-rows", help="With --points: warn about a malformed row and go on.")]
+EachLineOpt = Annotated[bool, typer.Option(
+    "--each-line", help="One program per input line, one result per line.")]
 
 
 @app.command("eval")
@@ -87,8 +98,19 @@ def eval_command(
     debug: DebugOpt = False,
     no_color: NoColorOpt = False,
     max_size: MaxSizeOpt = 64 * 1024 * 1024,
+    points: PointsOpt = None,
+    delimiter: DelimiterOpt = None,
+    skip_bad_rows: SkipBadRowsOpt = False,
+    each_line: EachLineOpt = False,
 ) -> int:
     """Evaluate EXPR and its gradient. Example: autodiff eval "x^2 + sin(y)" --x 2 --y 0.5"""
+    if points is not None or each_line:
+        from .pipelines import run as run_pipeline
+
+        return run_pipeline(expression=expression, file=file, points=points, each_line=each_line,
+                            var=var or [], wrt=wrt, fmt=output_format.value, strict=strict,
+                            no_color=no_color, delimiter=delimiter, skip_bad_rows=skip_bad_rows,
+                            max_size=max_size)
     from .api import evaluate
     from .parser import parse
     from . import render, report
