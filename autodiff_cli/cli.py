@@ -153,7 +153,12 @@ def functions_command(
 def console(no_color: bool):
     from rich.console import Console
 
-    return Console(no_color=no_color or None, highlight=False, soft_wrap=not sys.stdout.isatty())
+    from .report import color_wanted
+
+    # color_system=None, not just no_color: NO_COLOR and --no-color mean no bold or dim either.
+    styled = color_wanted(sys.stdout, no_color)
+    return Console(no_color=no_color or None, color_system="auto" if styled else None,
+                   highlight=False, soft_wrap=not sys.stdout.isatty())
 
 
 def write(text: str) -> None:

@@ -171,7 +171,10 @@ class Progress:
             from rich.progress import (BarColumn, DownloadColumn, Progress as Bar,
                                        SpinnerColumn, TextColumn, TimeElapsedColumn)
 
-            console = Console(stderr=True, no_color=self.no_color or None)
+            from .report import color_wanted
+
+            styled = color_wanted(sys.stderr, self.no_color)
+            console = Console(stderr=True, color_system="auto" if styled else None)
             self.bar = Bar(SpinnerColumn(), TextColumn("points"), BarColumn(), DownloadColumn(),
                            TimeElapsedColumn(), console=console, transient=True,
                            redirect_stdout=False, redirect_stderr=False)
