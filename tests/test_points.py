@@ -269,3 +269,11 @@ def test_a_progress_bar_on_a_terminal_for_long_runs():
 def test_no_progress_bar_in_a_pipe(cli):
     r = cli("eval", EXPR, "--points", "-", input=b"x,y\n" + rows_csv(1000))
     assert r.err == "" and "\x1b" not in r.out
+
+
+def test_the_readme_examples_are_what_the_tool_prints(cli):
+    readme = (ROOT / "README.md").read_text()
+    points = cli("eval", "x*y + sin(x)", "--points", "-", input="x,y\n1,2\n3,4\n")
+    assert points.out in readme
+    lines = cli("eval", "-", "--each-line", "--x", "2", input="x^2\nsin(x)*x\n2+*3\n")
+    assert lines.out + lines.err in readme
