@@ -80,6 +80,17 @@ MaxSizeOpt = Annotated[int, typer.Option(
 OrderOpt = Annotated[int, typer.Option(
     "--order", metavar="N", help="Derivatives up to order N (several variables: "
     "--order 2 gives the Hessian).")]
+# The pipeline modes (pipelines.py).
+PointsOpt = Annotated[Optional[str], typer.Option(
+    "--points", metavar="FILE|-", show_default=False,
+    help="Evaluate at each row of FILE ('-': stdin); a header line names the columns.")]
+DelimiterOpt = Annotated[Optional[str], typer.Option(
+    "--delimiter", metavar="D", show_default=False,
+    help="The --points column separator: ',', ';', tab or space (default: detected).")]
+SkipBadRowsOpt = Annotated[bool, typer.Option(
+    "--skip-bad-rows", help="With --points: warn about a malformed row and go on.")]
+EachLineOpt = Annotated[bool, typer.Option(
+    "--each-line", help="One program per input line, one result per line.")]
 
 
 @app.command("eval")
@@ -100,8 +111,24 @@ def eval_command(
     debug: DebugOpt = False,
     no_color: NoColorOpt = False,
     max_size: MaxSizeOpt = 64 * 1024 * 1024,
+    points: PointsOpt = None,
+    delimiter: DelimiterOpt = None,
+    skip_bad_rows: SkipBadRowsOpt = False,
+    each_line: EachLineOpt = False,
 ) -> int:
     """Evaluate EXPR and its gradient. Example: autodiff eval "x^2 + sin(y)" --x 2 --y 0.5"""
+    if points is not None or each_line:
+        from .arguments import UsageError
+        from .pipelines import run as run_pipeline
+
+        if order != 1 or show_trace:
+            raise UsageError("--order and --trace work on one evaluation, not with --points or "
+                             "--each-line", hint="run those points one at a time")
+
+        return run_pipeline(expression=expression, file=file, points=points, each_line=each_line,
+                            var=var or [], wrt=wrt, fmt=output_format.value, strict=strict,
+                            no_color=no_color, delimiter=delimiter, skip_bad_rows=skip_bad_rows,
+                            max_size=max_size)
     from .api import evaluate
     from .higher import check_order
     from .parser import parse
@@ -243,7 +270,12 @@ def functions_command(
 def console(no_color: bool):
     from rich.console import Console
 
-    return Console(no_color=no_color or None, highlight=False, soft_wrap=not sys.stdout.isatty())
+    from .report import color_wanted
+
+    # color_system=None, not just no_color: NO_COLOR and --no-color mean no bold or dim either.
+    styled = color_wanted(sys.stdout, no_color)
+    return Console(no_color=no_color or None, color_system="auto" if styled else None,
+                   highlight=False, soft_wrap=not sys.stdout.isatty())
 
 
 def error_console(no_color: bool):

@@ -1,0 +1,279 @@
+"""eval EXPR --points FILE|-: one result per input row, streamed (PRODUCT.md section 6)."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from autodiff_cli.api import evaluate
+from autodiff_cli.parser import parse
+from conftest import ROOT
+
+EXPR = "x*y + sin(x)*exp(y)"
+
+
+def child(*args, **kwargs) -> subprocess.Popen:
+    """``autodiff ARGS`` as a child process with pipes, for the streaming tests."""
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env["PYTHONPATH"] = str(ROOT)
+    return subprocess.Popen([sys.executable, "-m", "autodiff_cli", *args], env=env,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, **kwargs)
+
+
+def rows_csv(n: int, start: int = 0) -> bytes:
+    i = np.arange(start, start + n)
+    x, y = 0.5 + (i % 1000) / 250.0, -1.5 + (i % 777) / 259.0
+    return "".join(f"{a!r},{b!r}\n" for a, b in zip(x.tolist(), y.tolist())).encode()
+
+
+def test_plain_has_a_header_then_the_inputs_f_and_the_gradient(cli):
+    r = cli("eval", "x*y", "--points", "-", input="x,y\n2,3\n0.1,0.2\n")
+    assert r.code == 0, r.err
+    assert r.out == ("x\ty\tf\tdf/dx\tdf/dy\n"
+                     "2\t3\t6.0\t3.0\t2.0\n"
+                     "0.1\t0.2\t0.020000000000000004\t0.2\t0.1\n")
+    assert r.err == ""
+
+
+def test_columns_the_expression_does_not_use_pass_through_untouched(cli):
+    r = cli("eval", "2*x", "--points", "-", input="id,x,note\n007,1.5,a b\n8,2,-\n")
+    assert r.out.splitlines() == ["id\tx\tnote\tf\tdf/dx", "007\t1.5\ta b\t3.0\t2.0",
+                                  "8\t2\t-\t4.0\t2.0"]
+
+
+def test_json_lines_one_object_per_row(cli):
+    r = cli("eval", "log(x)", "--points", "-", "--format", "json",
+            input="x,tag\n1,a\n0,b\n")
+    docs = [json.loads(line) for line in r.out.splitlines()]
+    assert docs == [
+        {"inputs": {"x": 1.0, "tag": "a"}, "value": 0.0, "gradient": {"x": 1.0}},
+        {"inputs": {"x": 0.0, "tag": "b"}, "value": "-inf", "gradient": {"x": "inf"}},
+    ]
+    assert "warning" in r.err
+
+
+@pytest.mark.parametrize("text, options", [
+    ("x y\n 2   3\n4\t5 \n", []),  # runs of spaces and tabs
+    ("x\ty\n2\t3\n4\t5\n", []),
+    ("x;y\n2;3\n4;5\n", []),
+    ("x;y\n2;3\n4;5\n", ["--delimiter", ";"]),
+    ("x y\n2 3\n4 5\n", ["--delimiter", "space"]),
+])
+def test_the_delimiter_is_detected_or_given(cli, text, options):
+    r = cli("eval", "x*y", "--points", "-", *options, input=text)
+    assert r.code == 0, r.err
+    assert r.out.splitlines()[1:] == ["2\t3\t6.0\t3.0\t2.0", "4\t5\t20.0\t5.0\t4.0"]
+
+
+def test_points_from_a_file_with_blank_lines_and_comments(cli, tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("# measured\nx\n1\n\n# more\n2\r\n")
+    r = cli("eval", "x^2", "--points", str(path))
+    assert r.out.splitlines() == ["x\tf\tdf/dx", "1\t1.0\t2.0", "2\t4.0\t4.0"]
+
+
+def test_values_given_as_options_are_constants_for_every_row(cli):
+    r = cli("eval", "a*x", "--points", "-", "--a", "10", input="x\n1\n2\n")
+    assert r.out.splitlines() == ["x\tf\tdf/da\tdf/dx", "1\t10.0\t1.0\t10.0",
+                                  "2\t20.0\t2.0\t10.0"]
+
+
+def test_a_name_both_column_and_option_is_an_error(cli):
+    r = cli("eval", "x", "--points", "-", "--x", "1", input="x\n1\n")
+    assert r.code == 2 and "both a column and --x" in r.err
+
+
+def test_a_missing_variable_is_named(cli):
+    r = cli("eval", "x*yy", "--points", "-", input="x,y\n1,2\n")
+    assert r.code == 2
+    assert "'yy'" in r.err and "did you mean 'y'?" in r.err
+    assert "Traceback" not in r.err
+
+
+def test_a_malformed_row_is_reported_with_its_line_number(cli):
+    r = cli("eval", "x+y", "--points", "-", input="x,y\n1,2\n3,oops\n5,6\n")
+    assert r.code == 2
+    assert "line 3" in r.err and "'oops'" in r.err and "--skip-bad-rows" in r.err
+    assert r.out.splitlines() == ["x\ty\tf\tdf/dx\tdf/dy", "1\t2\t3.0\t1.0\t1.0"]
+
+
+def test_skip_bad_rows_warns_and_continues(cli):
+    r = cli("eval", "x+y", "--points", "-", "--skip-bad-rows",
+            input="x,y\n1,2\n3\n4,oops\n5,6\n")
+    assert r.code == 0
+    assert "line 3" in r.err and "line 4" in r.err
+    assert r.out.splitlines()[1:] == ["1\t2\t3.0\t1.0\t1.0", "5\t6\t11.0\t1.0\t1.0"]
+
+
+def test_no_header_is_an_error(cli):
+    r = cli("eval", "x", "--points", "-", input="")
+    assert r.code == 2 and "header" in r.err
+
+
+def test_reductions_are_evaluated_row_by_row(cli):
+    r = cli("eval", "sum(v*x)", "--points", "-", "--v", "1,2,3", input="x\n1\n2\n")
+    assert r.out.splitlines() == ["x\tf\tdf/dv\tdf/dx", "1\t6.0\t1.0,1.0,1.0\t6.0",
+                                  "2\t12.0\t2.0,2.0,2.0\t6.0"]
+
+
+def test_table_format_does_not_stream(cli):
+    r = cli("eval", "x", "--points", "-", "--format", "table", input="x\n1\n")
+    assert r.code == 2 and "--format plain or json" in r.err
+
+
+def test_100000_rows_give_100001_lines_equal_to_each_point_alone(cli):
+    n = 100_000
+    r = cli("eval", EXPR, "--points", "-", input=b"x,y\n" + rows_csv(n))
+    assert r.code == 0, r.err
+    lines = r.out.splitlines()
+    assert len(lines) == n + 1
+    program = parse(EXPR)
+    for line in lines[1:]:
+        x, y, f, dx, dy = map(float, line.split("\t"))
+        alone = evaluate(program, {"x": x, "y": y})
+        got = np.array([f, dx, dy])
+        want = np.array([alone.value, alone.gradient["x"], alone.gradient["y"]])
+        assert np.allclose(got, want, rtol=1e-12, atol=0), line
+
+
+def test_rows_come_out_while_the_producer_pauses():
+    proc = child("eval", EXPR, "--points", "-")
+    lines = 0
+    all_out = threading.Event()
+
+    def drain():  # the consumer reads as the rows come, as a pipe would
+        nonlocal lines
+        for chunk in iter(lambda: proc.stdout.read1(1 << 16), b""):
+            lines += chunk.count(b"\n")
+            if lines == 200_001:
+                all_out.set()
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    try:
+        proc.stdin.write(b"x,y\n" + rows_csv(200_000))
+        proc.stdin.flush()
+        # The producer now pauses with its stdin still open: every row so far comes out.
+        assert all_out.wait(30), f"only {lines} lines came out during the pause"
+        assert proc.poll() is None  # still waiting for the rest of the input
+    finally:
+        proc.stdin.close()
+        reader.join(30)
+        assert proc.wait(30) == 0
+
+
+@pytest.mark.slow
+def test_3_million_rows_stay_under_300_mib():
+    proc = child("eval", EXPR, "--points", "-")
+    block = rows_csv(100_000)
+    proc.stdin.write(b"x,y\n")
+    count = 0
+
+    def drain():
+        nonlocal count
+        for chunk in iter(lambda: proc.stdout.read(1 << 20), b""):
+            count += chunk.count(b"\n")
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    for _ in range(30):
+        proc.stdin.write(block)
+    proc.stdin.close()
+    reader.join(120)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    assert proc.returncode == 0, proc.stderr.read()
+    assert count == 3_000_001  # the header, then a line per row
+    peak_mib = usage.ru_maxrss / 1024  # kilobytes on Linux
+    assert peak_mib < 300, f"peak RSS {peak_mib:.0f} MiB"
+
+
+def test_head_1_ends_quietly(tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"x,y\n" + rows_csv(300_000))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(f"{sys.executable} -m autodiff_cli eval '{EXPR}' --points {path} "
+                          "| head -1; echo \"status=${PIPESTATUS[0]}\"",
+                          shell=True, executable="/bin/bash", capture_output=True, env=env,
+                          timeout=60)
+    assert proc.stdout.decode().splitlines() == ["x\ty\tf\tdf/dx\tdf/dy", "status=0"]
+    assert proc.stderr == b""
+
+
+def test_ctrl_c_exits_130_without_a_traceback():
+    proc = child("eval", EXPR, "--points", "-")
+    proc.stdin.write(b"x,y\n1,2\n")
+    proc.stdin.flush()
+    assert proc.stdout.readline().startswith(b"x\ty")  # running, waiting for more input
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(30) == 130
+    err = proc.stderr.read().decode()
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    proc.stdin.close()
+
+
+def _through_a_terminal(args, input_chunks, pause: float):
+    """Run with stderr on a pty and stdout a pipe; (stdout, what the terminal showed)."""
+    import pty
+
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")}
+    env.update(PYTHONPATH=str(ROOT), TERM="xterm-256color")
+    proc = subprocess.Popen([sys.executable, "-m", "autodiff_cli", *args], env=env,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    shown = bytearray()
+
+    def read_terminal(timeout):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if select.select([master], [], [], 0.05)[0]:
+                try:
+                    shown.extend(os.read(master, 65536))
+                except OSError:
+                    return
+
+    out = bytearray()
+    reader = threading.Thread(target=lambda: out.extend(proc.stdout.read()))
+    reader.start()
+    for chunk in input_chunks:
+        proc.stdin.write(chunk)
+        proc.stdin.flush()
+        read_terminal(pause)
+    proc.stdin.close()
+    reader.join(30)
+    proc.wait(30)
+    read_terminal(0.3)
+    os.close(master)
+    return bytes(out), bytes(shown)
+
+
+def test_a_progress_bar_on_a_terminal_for_long_runs():
+    out, shown = _through_a_terminal(["eval", EXPR, "--points", "-"],
+                                     [b"x,y\n" + rows_csv(1000), rows_csv(1000),
+                                      rows_csv(1000)], pause=0.8)
+    assert b"points" in shown and b"\x1b[" in shown
+    assert b"\x1b" not in out and out.count(b"\n") == 3001
+
+
+def test_no_progress_bar_in_a_pipe(cli):
+    r = cli("eval", EXPR, "--points", "-", input=b"x,y\n" + rows_csv(1000))
+    assert r.err == "" and "\x1b" not in r.out
+
+
+def test_the_readme_examples_are_what_the_tool_prints(cli):
+    readme = (ROOT / "README.md").read_text()
+    points = cli("eval", "x*y + sin(x)", "--points", "-", input="x,y\n1,2\n3,4\n")
+    assert points.out in readme
+    lines = cli("eval", "-", "--each-line", "--x", "2", input="x^2\nsin(x)*x\n2+*3\n")
+    assert lines.out + lines.err in readme
