@@ -6,6 +6,7 @@ numpy or Lark): everything heavy is imported inside the commands.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from enum import Enum
@@ -47,6 +48,29 @@ class FunctionsFormat(str, Enum):
     table = "table"
     markdown = "markdown"
     json = "json"
+
+
+def _silence_stdout() -> None:
+    """The reader went away (autodiff ... | head -1): send what is left to /dev/null."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def command(name: str):
+    """``app.command``, ending quietly (exit 0) when stdout's reader goes away.
+
+    Handled here, inside the command, because click turns a BrokenPipeError that
+    escapes a command into exit 1 before ``main`` could see it."""
+    def register(function):
+        @functools.wraps(function)
+        def quiet(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except BrokenPipeError:
+                _silence_stdout()
+                return ExitCode.OK
+        return app.command(name)(quiet)
+    return register
 
 
 def _version(value: bool) -> None:
@@ -93,7 +117,7 @@ EachLineOpt = Annotated[bool, typer.Option(
     "--each-line", help="One program per input line, one result per line.")]
 
 
-@app.command("eval")
+@command("eval")
 def eval_command(
     expression: ExprArg = None,
     var: VarOpt = None,
@@ -157,7 +181,7 @@ def eval_command(
     return ExitCode.OK
 
 
-@app.command("graph")
+@command("graph")
 def graph_command(
     expression: ExprArg = None,
     var: VarOpt = None,
@@ -205,7 +229,7 @@ def graph_command(
     return ExitCode.OK
 
 
-@app.command("check")
+@command("check")
 def check_command(
     expression: ExprArg = None,
     var: VarOpt = None,
@@ -248,7 +272,7 @@ def check_command(
     return ExitCode.OK
 
 
-@app.command("functions")
+@command("functions")
 def functions_command(
     output_format: Annotated[FunctionsFormat, typer.Option("--format")] = FunctionsFormat.table,
     no_color: NoColorOpt = False,
@@ -428,9 +452,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = run(list(sys.argv[1:] if argv is None else argv))
         sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader went away (autodiff ... | head -1): end quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+    except BrokenPipeError:  # the reader went away after the command returned
+        _silence_stdout()
         code = ExitCode.OK
     sys.exit(int(code))

@@ -21,19 +21,6 @@ def run(*, expression: str | None, file: Path | None, points: str | None, each_l
         var: list[str], wrt: str | None, fmt: str, strict: bool, no_color: bool,
         delimiter: str | None, skip_bad_rows: bool, max_size: int) -> int:
     """Run ``--points`` or ``--each-line``; returns the exit code."""
-    try:
-        return _run(expression, file, points, each_line, var, wrt, fmt, strict, no_color,
-                    delimiter, skip_bad_rows, max_size)
-    except BrokenPipeError:
-        # The reader went away (... | head -1): end quietly. Handled here because click
-        # would otherwise turn it into exit 1 before cli.main sees it.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return ExitCode.OK
-
-
-def _run(expression, file, points, each_line, var, wrt, fmt, strict, no_color, delimiter,
-         skip_bad_rows, max_size) -> int:
     if fmt == "auto":
         fmt = "plain"  # rows stream: a table would have to wait for the end
     if fmt == "table":

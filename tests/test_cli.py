@@ -197,3 +197,18 @@ def test_help_and_version_do_not_import_numpy_or_lark():
 def test_python_dash_m_works_like_the_command():
     r = run_cli("eval", "x*3", "--x", "2")
     assert r.out == "f\t6.0\ndf/dx\t3.0\n"
+
+
+def test_a_reader_that_goes_away_ends_quietly():
+    """`autodiff eval ... | head -1`: no traceback, no message, exit 0."""
+    import os
+
+    values = ",".join(str(i) for i in range(15_000))  # more output than a pipe holds
+    proc = subprocess.Popen([sys.executable, "-m", "autodiff_cli", "eval", "x*2", "--x", values],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc.stdout.read(10)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0
+    assert err == ""
