@@ -155,12 +155,10 @@ def eval_command(
                             max_size=max_size)
     from .api import evaluate
     from .higher import check_order
-    from .parser import parse
     from . import render, report
 
     check_order(order)
-    program = parse(read_program(expression, file), max_chars=max_size)
-    values, warnings = collect_values(var or [], program.variables)
+    program, values, warnings = load(expression, file, var, max_size)
     result = evaluate(program, values, wrt=wrt, strict=strict, trace=show_trace,
                       order=order)
     result.warnings[:0] = warnings
@@ -170,9 +168,7 @@ def eval_command(
         from . import trace_render
 
         error_console(no_color).print(trace_render.table(result.trace))
-    fmt = output_format.value
-    if fmt == "auto":
-        fmt = "table" if sys.stdout.isatty() else "plain"
+    fmt = resolve_format(output_format.value)
     if fmt == "table":
         console(no_color).print(render.table(result))
     else:
@@ -200,10 +196,8 @@ def graph_command(
     from . import graph_render, graphviz, report
     from .api import build, gradients
     from .graphids import GraphIds
-    from .parser import parse
 
-    program = parse(read_program(expression, file), max_chars=max_size)
-    values, warnings = collect_values(var or [], program.variables)
+    program, values, warnings = load(expression, file, var, max_size)
     graph = build(program, values)
     gradients(graph, program.variables, retain_grad=True)  # every node shows its gradient
     for message in warnings + graph.warnings:
@@ -251,17 +245,13 @@ def check_command(
 
     Example: autodiff check "sin(x)*exp(y)" --x 0.7 --y 1.3 --order 2"""
     from . import gradcheck, report
-    from .parser import parse
 
     gradcheck.validate(eps, rtol, atol, order)
-    program = parse(read_program(expression, file), max_chars=max_size)
-    values, warnings = collect_values(var or [], program.variables)
+    program, values, warnings = load(expression, file, var, max_size)
     result = gradcheck.check(program, values, eps=eps, rtol=rtol, atol=atol, order=order)
     for message in warnings + result.warnings:
         report.warning(message, no_color)
-    fmt = output_format.value
-    if fmt == "auto":
-        fmt = "table" if sys.stdout.isatty() else "plain"
+    fmt = resolve_format(output_format.value)
     if fmt == "table":
         console(no_color).print(gradcheck.table(result))
     else:
@@ -338,6 +328,22 @@ def save_or_write(path: Path | None, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as error:
         raise IOFailure(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def load(expression: str | None, file: Path | None, var: list[str] | None, max_size: int):
+    """The program (from EXPR, '-' or --file), its values, and warnings about unused ones."""
+    from .parser import parse
+
+    program = parse(read_program(expression, file), max_chars=max_size)
+    values, warnings = collect_values(var or [], program.variables)
+    return program, values, warnings
+
+
+def resolve_format(fmt: str) -> str:
+    """'auto' is a table for a person at a terminal, plain text for a pipe."""
+    if fmt == "auto":
+        return "table" if sys.stdout.isatty() else "plain"
+    return fmt
 
 
 def read_program(expression: str | None, file: Path | None) -> str:

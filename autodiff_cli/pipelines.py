@@ -47,15 +47,13 @@ def _decode(data: bytes, first_line: int) -> str:
 def run_points(expression, file, points, var, wrt, fmt, strict, no_color, delimiter,
                skip_bad_rows, max_size) -> int:
     from . import points as pts, report
-    from .cli import collect_values, read_program, IOFailure
-    from .parser import parse
+    from .cli import IOFailure, load
     from .streaming import Output, blocks, open_input
 
     if points == "-" and (expression == "-" or (file is not None and str(file) == "-")):
         raise UsageError("the program and the points cannot both come from stdin",
                          hint="give the expression as an argument or with --file PATH")
-    program = parse(read_program(expression, file), max_chars=max_size)
-    values, warnings = collect_values(var, program.variables)
+    program, values, warnings = load(expression, file, var, max_size)
     for message in warnings:
         report.warning(message, no_color)
     try:

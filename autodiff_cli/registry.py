@@ -13,7 +13,7 @@ To add a function, add one ``define(...)`` call below.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 sp = pytest.importorskip("sympy")
-from hypothesis import HealthCheck, assume, given, note, settings  # noqa: E402
+from hypothesis import assume, given, note, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from autodiff_cli import registry  # noqa: E402
