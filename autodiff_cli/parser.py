@@ -7,12 +7,13 @@ however deeply the input nests. No cache file is written anywhere.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
+import lark
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
@@ -28,11 +29,10 @@ GRAMMAR_FILE = "autodiff.lark"
 
 def grammar_text() -> str:
     """The grammar: shipped inside the package, or beside it in a source checkout."""
-    shipped = resources.files("autodiff_cli") / "grammars" / GRAMMAR_FILE
-    if shipped.is_file():
-        return shipped.read_text(encoding="utf-8")
-    return (Path(__file__).resolve().parent.parent / "grammars" / GRAMMAR_FILE).read_text(
-        encoding="utf-8")
+    here = Path(__file__).resolve().parent
+    shipped = here / "grammars" / GRAMMAR_FILE
+    path = shipped if shipped.is_file() else here.parent / "grammars" / GRAMMAR_FILE
+    return path.read_text(encoding="utf-8")
 
 
 def _position(token: Token) -> Position:
@@ -85,9 +85,52 @@ _callbacks = _Callbacks()
 _lock = threading.Lock()
 
 
+_OPTIONS = dict(parser="lalr", maybe_placeholders=True)
+
+
 @lru_cache(maxsize=None)
 def _lark() -> Lark:
-    return Lark(grammar_text(), parser="lalr", transformer=_callbacks, maybe_placeholders=True)
+    """The parser, built once per process.
+
+    Building the LALR tables from the grammar costs about 30 ms, a fifth of a
+    one-shot run, so the tables are precomputed into ``grammar_tables.py`` (plain
+    Python literals: no pickle, no cache file). They are used only when they were
+    made from this very grammar text by this version of Lark; otherwise the grammar
+    is analysed as usual.
+    """
+    text = grammar_text()
+    from . import grammar_tables
+
+    if (grammar_tables.GRAMMAR_SHA256 == hashlib.sha256(text.encode()).hexdigest()
+            and grammar_tables.LARK_VERSION == lark.__version__):
+        return Lark._load_from_dict(grammar_tables.DATA, grammar_tables.MEMO,
+                                    transformer=_callbacks)
+    return Lark(text, transformer=_callbacks, **_OPTIONS)
+
+
+def grammar_tables_source() -> str:
+    """The text of ``grammar_tables.py`` for the current grammar and Lark.
+
+    Regenerate after changing the grammar (a test fails until you do):
+        python -c "import autodiff_cli.parser as p; p.write_grammar_tables()"
+    """
+    from lark.grammar import Rule
+    from lark.lexer import TerminalDef
+
+    text = grammar_text()
+    data, memo = Lark(text, **_OPTIONS).memo_serialize([TerminalDef, Rule])
+    return (f'"""LALR tables of grammars/{GRAMMAR_FILE}, precomputed (generated: do not edit).\n\n'
+            f'Made by parser.grammar_tables_source(); used only while the hash and the Lark\n'
+            f'version below match (see parser._lark)."""\n\n'
+            f"GRAMMAR_SHA256 = {hashlib.sha256(text.encode()).hexdigest()!r}\n"
+            f"LARK_VERSION = {lark.__version__!r}\n"
+            f"DATA = {data!r}\n"
+            f"MEMO = {memo!r}\n")
+
+
+def write_grammar_tables() -> None:
+    Path(__file__).with_name("grammar_tables.py").write_text(grammar_tables_source(),
+                                                             encoding="utf-8")
 
 
 def parse(source: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> Program:
