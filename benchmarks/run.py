@@ -329,7 +329,9 @@ def torch_formula(torch, x, y) -> None:
 
 def torch_rows(sizes: Sizes, x, y, evaluate_ratio: float) -> list[Row]:
     """PyTorch eager on 1 and 2 threads, each raced against its own numpy forward baseline
-    (switching the thread count on every call would measure the switch)."""
+    (switching the thread count on every call would measure the switch). On a loaded 2-core
+    machine the two-thread figure suffers: OpenMP waits at every operation for a thread
+    that has no core (compare the load average printed in the header)."""
     torch = load_torch()
     if torch is None:
         return [Row(3, "torch eager / numpy forward", None, "x", note="torch not installed: skipped")]
@@ -338,7 +340,7 @@ def torch_rows(sizes: Sizes, x, y, evaluate_ratio: float) -> list[Row]:
         torch.set_num_threads(threads)
         torch_formula(torch, x, y)  # warm-up: the thread pool, the kernels
         t = race({"forward": lambda: numpy_forward(x, y),
-                  "torch": lambda: torch_formula(torch, x, y)}, sizes.repeats + 2)
+                  "torch": lambda: torch_formula(torch, x, y)}, sizes.repeats * 3)
         rows.append(Row(3, f"torch eager, {threads} thread{'s' * (threads > 1)} / numpy forward",
                         t["torch"] / t["forward"], "x",
                         note=f"{t['torch'] * 1000:.0f} ms vs {t['forward'] * 1000:.0f} ms"))
@@ -358,7 +360,7 @@ def goal_vectorised(sizes: Sizes) -> list[Row]:
     assert np.allclose(result.gradient["y"], dy)
     t = race({"forward": lambda: numpy_forward(x, y),
               "evaluate": lambda: api.evaluate(FORMULA, x=x, y=y),
-              "derivative": lambda: numpy_derivative(x, y)}, sizes.repeats + 2)
+              "derivative": lambda: numpy_derivative(x, y)}, sizes.repeats * 3)
     ms = lambda name: f"{t[name] * 1000:.0f} ms"  # noqa: E731
     rows = [
         Row(3, f"evaluate, {sizes.points:,} points / numpy forward", t["evaluate"] / t["forward"],
@@ -455,12 +457,23 @@ def version(package: str) -> str:
         return "absent"
 
 
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def machine() -> dict:
     return {
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
         "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
+        "processor": cpu_model(),
         "cpus": os.cpu_count(),
+        "load": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
         "python": platform.python_version(),
         "versions": {name: version(name) for name in
                      ("autodiff-cli", "numpy", "lark", "typer", "rich", "torch")},
