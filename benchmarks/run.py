@@ -473,7 +473,7 @@ def machine() -> dict:
         "platform": platform.platform(),
         "processor": cpu_model(),
         "cpus": os.cpu_count(),
-        "load": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+        "load": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
         "python": platform.python_version(),
         "versions": {name: version(name) for name in
                      ("autodiff-cli", "numpy", "lark", "typer", "rich", "torch")},
@@ -489,7 +489,7 @@ def main(argv=None) -> int:
     sizes = QUICK if args.quick else FULL
     about = machine()
     print(f"autodiff benchmarks ({'quick: small sizes, not the goals' if args.quick else 'full'})"
-          f", {about['date']}, {about['platform']}, {about['processor']}, {about['cpus']} CPUs, "
+          f", {about['date']}, {about['platform']}, {about['processor']}, {about['cpus']} CPUs (load {about['load']}), "
           f"Python {about['python']}, "
           + ", ".join(f"{k} {v}" for k, v in about["versions"].items()), flush=True)
     rows: list[Row] = []
