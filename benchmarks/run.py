@@ -117,9 +117,14 @@ def race(contenders: dict, repeats: int) -> dict:
     return {name: statistics.median(values) for name, values in times.items()}
 
 
+# As a user's machine runs it: with .pyc files (some sandboxes set PYTHONDONTWRITEBYTECODE,
+# which would make every process recompile the package and measure that instead).
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run_process(command: list[str], stdin: bytes | None = None) -> None:
     proc = subprocess.run(command, input=stdin, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, check=False)
+                          stderr=subprocess.PIPE, check=False, env=CHILD_ENV)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(command[:4])} ... exited {proc.returncode}: "
                            f"{proc.stderr.decode(errors='replace')[-300:]}")
