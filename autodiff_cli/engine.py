@@ -165,10 +165,12 @@ class Variable:
                 gy = grads.pop(id(y))
                 if retain_grad:
                     y.grad = gy if graph else Variable(gy)
-                if graph:
-                    gxs = f.spec.backward(f.inputs, y, gy)
+                xs = f.inputs if graph else tuple([x.data for x in f.inputs])
+                if getattr(f.spec, "selective", False):
+                    needs = tuple([x.requires_grad for x in f.inputs])
+                    gxs = f.spec.backward(xs, y if graph else y.data, gy, needs)
                 else:
-                    gxs = f.spec.backward(tuple([x.data for x in f.inputs]), y.data, gy)
+                    gxs = f.spec.backward(xs, y if graph else y.data, gy)
                 for x, gx in zip(f.inputs, gxs):
                     if gx is None or not x.requires_grad:
                         continue
