@@ -42,10 +42,7 @@ class Graph:
     nodes: list[Variable]
     inputs: dict[str, Variable]
     warnings: list[str]
-
-    @property
-    def output(self) -> Variable:
-        return self.nodes[self.program.output]
+    output: Variable
 
 
 def _finite(data) -> bool:
@@ -108,7 +105,7 @@ def build(program: Program, values: dict, *, grad: bool = True) -> Graph:
             nodes.append(var)
     for index, label in program.labels.items():
         nodes[index].name = label
-    graph = Graph(program, nodes, inputs, warnings)
+    graph = Graph(program, nodes, inputs, warnings, nodes[program.output])
     if not _finite(graph.output.data):
         graph.warnings += nonfinite_origins(graph)
     return graph
@@ -174,11 +171,12 @@ def evaluate(expression, values: dict | None = None, *, wrt=None, strict: bool =
         recorder = Recorder()
     with gc_paused():
         graph = build(program, values)
-        gradient = gradients(graph, names, retain_grad=trace, on_step=recorder)
+        if not trace:  # keep only what backward needs, and let it free values as it goes
+            graph.nodes = []
+        gradient = gradients(graph, names, retain_grad=trace, on_step=recorder,
+                             free_graph=not trace)
     bad = [name for name, g in gradient.items() if not _finite(g)]
     warnings = graph.warnings
-    if bad and _finite(graph.output.data):  # the output was fine: look for the cause now
-        warnings += nonfinite_origins(graph)
     warnings += [f"the derivative with respect to {name} is not finite: "
                  f"{_describe_nonfinite(gradient[name])}" for name in bad]
     result = Result(program.source, {n: v.data for n, v in graph.inputs.items()},

@@ -120,7 +120,8 @@ class Variable:
     def cleargrad(self) -> None:
         self.grad = None
 
-    def backward(self, retain_grad: bool = False, create_graph: bool = False, on_step=None):
+    def backward(self, retain_grad: bool = False, create_graph: bool = False, on_step=None,
+                 free_graph: bool = False):
         """Propagate gradients from this variable to every input it depends on.
 
         The seed gradient is ``self.grad`` if set, else ones (for a vector output:
@@ -133,7 +134,9 @@ class Variable:
         Without it the same formulas run on plain numpy data, which is several
         times faster: registry functions applied to plain data just compute.
         ``on_step(function, grad_in, grads_out, queue)`` observes each step with
-        plain data (for --trace).
+        plain data (for --trace). ``free_graph`` lets each function drop its inputs
+        once it has run, so intermediate values are freed as the pass goes (the
+        graph cannot be walked again afterwards).
         """
         graph = create_graph
         if self.grad is not None:
@@ -141,28 +144,32 @@ class Variable:
         else:
             seed = np.ones_like(self.data)
             seed = Variable(seed) if graph else seed
-        grads = {id(self): seed}
-        leaves: dict[int, Variable] = {}
+        # Gradients received so far, local to this pass: for an intermediate, keyed by the
+        # function that made it (which also keeps it alive until that function has run);
+        # for an input (a leaf), by the variable.
+        pending: dict[Function, list] = {}
+        leaves: dict[int, list] = {}
         heap: list = []
-        seen: set[int] = set()
 
-        def push(f: Function) -> None:
-            if id(f) not in seen:
-                seen.add(id(f))
-                # heapq is a min-heap: negate so the latest generation pops first,
-                # and among equals the function created last.
-                heapq.heappush(heap, (-f.generation, -f.order, f))
+        def receive(x: Variable, gx) -> None:
+            creator = x.creator
+            table, key = (pending, creator) if creator is not None else (leaves, id(x))
+            entry = table.get(key)
+            if entry is not None:
+                entry[1] = entry[1] + gx  # out of place: never += on a shared array
+            else:
+                table[key] = [x, gx]
+                if creator is not None:
+                    # heapq is a min-heap: negate so the latest generation pops first,
+                    # and among equals the function created last.
+                    heapq.heappush(heap, (-creator.generation, -creator.order, creator))
 
         if self.requires_grad:
-            if self.creator is not None:
-                push(self.creator)
-            else:
-                leaves[id(self)] = self
+            receive(self, seed)
         with using_config("enable_backprop", graph):
             while heap:
                 f = heapq.heappop(heap)[2]
-                y = f.output()
-                gy = grads.pop(id(y))
+                y, gy = pending.pop(f)
                 if retain_grad:
                     y.grad = gy if graph else Variable(gy)
                 xs = f.inputs if graph else tuple([x.data for x in f.inputs])
@@ -176,18 +183,14 @@ class Variable:
                         continue
                     if getattr(gx, "shape", ()) != x.shape:  # undo numpy broadcasting
                         gx = sum_to(gx, x.shape)
-                    key = id(x)
-                    previous = grads.get(key)
-                    grads[key] = gx if previous is None else previous + gx  # out of place
-                    if x.creator is not None:
-                        push(x.creator)
-                    else:
-                        leaves[key] = x
+                    receive(x, gx)
                 if on_step is not None:
                     on_step(f, raw(gy), [None if g is None else raw(g) for g in gxs],
                             [entry[2] for entry in sorted(heap)])
-            for key, x in leaves.items():
-                g = grads[key] if graph else Variable(grads[key])
+                if free_graph:
+                    del f.inputs  # its values may now be freed, as soon as nothing else needs them
+            for x, g in leaves.values():
+                g = g if graph else Variable(g)
                 x.grad = g if x.grad is None else x.grad + g
 
 
