@@ -173,7 +173,7 @@ class Variable:
                 if retain_grad:
                     y.grad = gy if graph else Variable(gy)
                 xs = f.inputs if graph else tuple([x.data for x in f.inputs])
-                if getattr(f.spec, "selective", False):
+                if f.spec.selective:
                     needs = tuple([x.requires_grad for x in f.inputs])
                     gxs = f.spec.backward(xs, y if graph else y.data, gy, needs)
                 else:
@@ -210,13 +210,18 @@ class Function:
         self.order = next(_creation)
 
     def __call__(self, *inputs: Variable) -> Variable:
+        # Plain loops, not generators: this runs once per node of every graph.
         y = Variable(self.spec.forward(*[x.data for x in inputs]), kind="intermediate")
-        if Config.enable_backprop and any(x.requires_grad for x in inputs):
-            self.generation = max(x.generation for x in inputs)
-            y.set_creator(self)
-            y.requires_grad = True
-            self.inputs = inputs
-            self.output = weakref.ref(y)
+        if Config.enable_backprop:
+            for x in inputs:
+                if x.requires_grad:  # record the step only if a gradient can flow through it
+                    self.generation = max([x.generation for x in inputs])
+                    y.creator = self
+                    y.generation = self.generation + 1
+                    y.requires_grad = True
+                    self.inputs = inputs
+                    self.output = weakref.ref(y)
+                    break
         return y
 
     def __repr__(self):
@@ -245,6 +250,8 @@ def apply(spec, *args, position=None):
 
 class _ShapeOp:
     """A spec for internal shape functions (not part of the user's language)."""
+
+    selective = False
 
     def __init__(self, name, forward, backward):
         self.name, self.forward, self.backward = name, forward, backward

@@ -13,6 +13,7 @@ To add a function, add one ``define(...)`` call below.
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass
 from typing import Callable
 
@@ -84,21 +85,24 @@ POS = (0.2, 4.0)
 UNIT = (-0.9, 0.9)
 
 # --- arithmetic -----------------------------------------------------------------
-define("add", 2, np.add, lambda xs, y, g: (g, g),
+# The operators, not np.add & co: on numpy float64 scalars `a * b` costs 70 ns and
+# np.multiply(a, b) a microsecond; on arrays they are the same ufunc. Operands are
+# always numpy data (as_data), so 1/0 is inf with numpy's rules, never ZeroDivisionError.
+define("add", 2, operator.add, lambda xs, y, g: (g, g),
        "d/dx = 1, d/dy = 1", "x + y", (R, R), "x0 + x1")
-define("sub", 2, np.subtract, lambda xs, y, g: (g, -g),
+define("sub", 2, operator.sub, lambda xs, y, g: (g, -g),
        "d/dx = 1, d/dy = -1", "x - y", (R, R), "x0 - x1")
 # mul, div and pow skip the gradient of a constant side (2*x, x/2, x^2): on arrays, each
 # skipped term is a pass over the data and an allocation saved.
-define("mul", 2, np.multiply,
+define("mul", 2, operator.mul,
        lambda xs, y, g, needs: (g * xs[1] if needs[0] else None,
                                 g * xs[0] if needs[1] else None),
        "d/dx = y, d/dy = x", "x * y", (R, R), "x0 * x1", selective=True)
-define("div", 2, np.divide,
+define("div", 2, operator.truediv,
        lambda xs, y, g, needs: (g / xs[1] if needs[0] else None,
                                 -g * xs[0] / xs[1] ** 2 if needs[1] else None),
        "d/dx = 1/y, d/dy = -x/y^2", "x / y", (R, POS), "x0 / x1", selective=True)
-define("neg", 1, np.negative, lambda xs, y, g: (-g,),
+define("neg", 1, operator.neg, lambda xs, y, g: (-g,),
        "-1", "-x", (R,), "-x0")
 
 
