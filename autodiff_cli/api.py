@@ -101,7 +101,11 @@ def build(program: Program, values: dict, *, grad: bool = True) -> Graph:
                 var = inputs[node.name] = Variable(data[node.name], name=node.name, kind="input")
                 var.requires_grad = grad
             else:
-                var = Function(node.spec, node.position)(*[nodes[i] for i in node.args])
+                args = [nodes[i] for i in node.args]
+                try:
+                    var = Function(node.spec, node.position)(*args)
+                except ValueError:  # numpy could not broadcast the arguments together
+                    raise _shape_error(program, node, args) from None
             nodes.append(var)
     for index, label in program.labels.items():
         nodes[index].name = label
@@ -109,6 +113,15 @@ def build(program: Program, values: dict, *, grad: bool = True) -> Graph:
     if not _finite(graph.output.data):
         graph.warnings += nonfinite_origins(graph)
     return graph
+
+
+def _shape_error(program: Program, node, args) -> ValueError_:
+    shapes = " and ".join(
+        f"{len(a.data)} elements" if np.ndim(a.data) == 1 else
+        ("a number" if np.ndim(a.data) == 0 else f"shape {np.shape(a.data)}") for a in args)
+    return ValueError_(f"{where(program, node)} cannot combine {shapes}",
+                       position=node.position, source=program.source,
+                       hint="vectors combined element by element must have the same length")
 
 
 def nonfinite_origins(graph: Graph) -> list[str]:

@@ -133,8 +133,9 @@ class Variable:
         Variables, so the gradients can be differentiated again (higher orders).
         Without it the same formulas run on plain numpy data, which is several
         times faster: registry functions applied to plain data just compute.
-        ``on_step(function, grad_in, grads_out, queue)`` observes each step with
-        plain data (for --trace). ``free_graph`` lets each function drop its inputs
+        ``on_step(function, grad_in, grads_out, queue, waiting)`` observes each step
+        with plain data (for --trace): the first QUEUE_SHOWN functions of the queue,
+        in the order they will be popped, and how many are waiting in all. ``free_graph`` lets each function drop its inputs
         once it has run, so intermediate values are freed as the pass goes (the
         graph cannot be walked again afterwards).
         """
@@ -186,12 +187,30 @@ class Variable:
                     receive(x, gx)
                 if on_step is not None:
                     on_step(f, raw(gy), [None if g is None else raw(g) for g in gxs],
-                            [entry[2] for entry in sorted(heap)])
+                            _head(heap, QUEUE_SHOWN), len(heap))
                 if free_graph:
                     del f.inputs  # its values may now be freed, as soon as nothing else needs them
             for x, g in leaves.values():
                 g = g if graph else Variable(g)
                 x.grad = g if x.grad is None else x.grad + g
+
+
+QUEUE_SHOWN = 10  # functions of the queue an observer sees per step (a wide graph has thousands)
+
+
+def _head(heap: list, k: int) -> list:
+    """The first k functions the heap will pop, in that order, in O(k log k): walk the heap
+    from its root, always taking the smallest entry seen (a full sort per step would make
+    tracing a wide graph quadratic)."""
+    found: list = []
+    frontier = [(heap[0], 0)] if heap else []
+    while frontier and len(found) < k:
+        entry, i = heapq.heappop(frontier)
+        found.append(entry[2])
+        for child in (2 * i + 1, 2 * i + 2):
+            if child < len(heap):
+                heapq.heappush(frontier, (heap[child], child))
+    return found
 
 
 class Function:
@@ -248,13 +267,13 @@ def apply(spec, *args, position=None):
 
 # --- shape operations, needed by the engine itself to undo broadcasting -----------
 
-class _ShapeOp:
-    """A spec for internal shape functions (not part of the user's language)."""
+class InternalSpec:
+    """A spec for functions used inside backward formulas and the engine (broadcasting,
+    safe products), not part of the user's language."""
 
-    selective = False
-
-    def __init__(self, name, forward, backward):
+    def __init__(self, name, forward, backward, selective=False):
         self.name, self.forward, self.backward = name, forward, backward
+        self.selective = selective  # as in registry.Spec
 
 
 def _sum_to_data(x, shape):
@@ -269,7 +288,7 @@ def _sum_to_data(x, shape):
 
 
 def sum_to(x: Variable, shape) -> Variable:
-    spec = _ShapeOp("sum_to", lambda d: _sum_to_data(np.asarray(d), shape),
+    spec = InternalSpec("sum_to", lambda d: _sum_to_data(np.asarray(d), shape),
                     lambda xs, y, gy: (broadcast_to(gy, np.shape(xs[0])),))
     return apply(spec, x)
 
@@ -277,6 +296,6 @@ def sum_to(x: Variable, shape) -> Variable:
 def broadcast_to(x: Variable, shape) -> Variable:
     if np.shape(x) == shape:
         return x
-    spec = _ShapeOp("broadcast_to", lambda d: np.broadcast_to(d, shape).copy(),
+    spec = InternalSpec("broadcast_to", lambda d: np.broadcast_to(d, shape).copy(),
                     lambda xs, y, gy: (sum_to(gy, np.shape(xs[0])),))
     return apply(spec, x)

@@ -242,7 +242,12 @@ def _syntax_error(error, source: str, parser: Lark) -> SyntaxError_:
                             f"{_expected(error.allowed or [], parser)}",
                             position=position, hint=hint, source=source)
     token = error.token
-    expected = _expected(error.expected, parser)
+    allowed = set(error.expected)
+    before = source[:token.start_pos] if token.type != "$END" else source
+    # LALR merges look-aheads: outside any parenthesis ')' and ',' cannot come next,
+    # and inside one the statement cannot end.
+    allowed -= {"RPAR", "COMMA"} if before.count("(") <= before.count(")") else {"_SEP", "$END"}
+    expected = _expected(allowed, parser)
     if token.type == "$END":
         position = _end_position(source)
         return SyntaxError_(f"the input ended too soon; expected {expected}",

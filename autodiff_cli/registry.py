@@ -106,11 +106,36 @@ define("neg", 1, operator.neg, lambda xs, y, g: (-g,),
        "-1", "-x", (R,), "-x0")
 
 
+def _slope(x, p):
+    """p*x^(p-1), the derivative of x^p, taken as 0 where p = 0 (not 0*inf at x = 0)."""
+    return np.where(p == 0, 0.0, p * np.power(x, p - 1.0))
+
+
+def _slope_backward(xs, y, g, needs):
+    x, p = xs
+    # d/dx p*x^(p-1) = p * slope(x, p-1), and 0 where p = 0. There the exponent is moved
+    # to 0 (slope(x, 0) = 0) rather than masking slope(x, -1) = inf with a product, which
+    # would be 0*inf: so x^4 has its derivatives of every order at 0, not nan.
+    nonzero = const(raw(p) != 0)
+    gx = g * nonzero * p * apply(_SLOPE, x, p - nonzero) if needs[0] else None
+    gp = g * (x ** (p - 1) + apply(_SLOPE, x, p) * log(x)) if needs[1] else None
+    return gx, gp
+
+
+def _xlogy(a, b):
+    """a*log(b), taken as 0 where a = 0 (the derivative of 0^y by y is 0, not 0*-inf)."""
+    return np.where(a == 0, 0.0, a * np.log(b))
+
+
+_SLOPE = engine.InternalSpec("pow_slope", _slope, _slope_backward, selective=True)
+_XLOGY = engine.InternalSpec("xlogy", _xlogy, lambda xs, y, g: (g * log(xs[1]), g * xs[0] / xs[1]))
+
+
 def _pow_backward(xs, y, g, needs):
     x, p = xs
-    gx = g * p * x ** (p - 1) if needs[0] else None
+    gx = g * apply(_SLOPE, x, p) if needs[0] else None
     # log(x) is nan for x < 0: only ask for it when the exponent is differentiated.
-    gp = g * y * log(x) if needs[1] else None
+    gp = g * apply(_XLOGY, y, x) if needs[1] else None
     return gx, gp
 
 
@@ -255,7 +280,7 @@ def _prod_except_backward(xs, y, g):
     return ((sum_(gy) - gy) / x,)
 
 
-_PROD_EXCEPT = engine._ShapeOp("prod_except", _prod_except, _prod_except_backward)
+_PROD_EXCEPT = engine.InternalSpec("prod_except", _prod_except, _prod_except_backward)
 
 
 def _extreme_backward():

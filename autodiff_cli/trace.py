@@ -31,6 +31,7 @@ class Step:
     grads_in: list
     grads_out: list
     queue: list[str]  # the functions still waiting, in the order they will be popped
+    queue_more: int = 0  # how many more are waiting than the queue lists (wide graphs)
 
 
 @dataclass
@@ -44,8 +45,15 @@ class Trace:
         from .render import jsonable
 
         # Only the gradients are numbers to convert: step and generation stay ints.
-        return [{**asdict(step), "grads_in": jsonable(step.grads_in),
-                 "grads_out": jsonable(step.grads_out)} for step in self.steps]
+        # 'queue_more' appears only where the queue was cut short.
+        entries = []
+        for step in self.steps:
+            entry = {**asdict(step), "grads_in": jsonable(step.grads_in),
+                     "grads_out": jsonable(step.grads_out)}
+            if not step.queue_more:
+                del entry["queue_more"]
+            entries.append(entry)
+        return entries
 
 
 class Recorder:
@@ -59,7 +67,7 @@ class Recorder:
         self.ids: GraphIds | None = None
         self.steps: list[Step] = []
 
-    def __call__(self, function, grad_in, grads_out, queue) -> None:
+    def __call__(self, function, grad_in, grads_out, queue, waiting) -> None:
         if self.ids is None:
             self.ids = GraphIds.walk(function.output())
         of = self.ids.of
@@ -73,6 +81,7 @@ class Recorder:
             grads_in=[grad_in],
             grads_out=[_received(x, gx) for x, gx in zip(function.inputs, grads_out)],
             queue=[of(f) for f in queue],
+            queue_more=waiting - len(queue),
         ))
 
     def trace(self) -> Trace:

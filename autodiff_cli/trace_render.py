@@ -62,7 +62,8 @@ def table(trace, title: str = "backward pass"):
             generation = step.generation
             grid.add_row("", Text(f"generation {generation}", style="bold"))
         # Written as the seed document writes DeZero's list of functions: [B, C].
-        queue = "[" + ", ".join(step.queue) + "]"
+        more = [f"+{step.queue_more} more"] if step.queue_more else []
+        queue = "[" + ", ".join(step.queue + more) + "]"
         # Text, not markup: '[f2, f1]' is not a Rich style.
         cells = (str(step.step), f"{step.id} {step.function}", _computes(step, trace.labels),
                  value(step.grads_in[0]), _produced(step, trace.labels), queue)

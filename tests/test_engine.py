@@ -88,7 +88,7 @@ def test_backward_pops_latest_generation_first():
     a = registry.square(x)
     y = registry.square(a) + registry.square(a)
     popped = []
-    y.backward(on_step=lambda f, gy, gxs, queue: popped.append((f.spec.name, f.generation)))
+    y.backward(on_step=lambda f, gy, gxs, queue, waiting: popped.append((f.spec.name, f.generation)))
     assert [name for name, _ in popped] == ["add", "square", "square", "square"]
     generations = [g for _, g in popped]
     assert generations == sorted(generations, reverse=True)

@@ -79,3 +79,26 @@ def test_program_value_is_the_last_statement_and_bindings_are_shared():
     program = parse("a = sin(x); b = a * a; b")
     assert program.labels == {1: "a", 2: "b"}
     assert [n.kind for n in program.nodes] == ["input", "call", "call"]
+
+
+@pytest.mark.parametrize("text,values,wrt,expected", [
+    ("x^0", {"x": 0.0}, "x", 0.0),
+    ("0^x", {"x": 2.0}, "x", 0.0),
+    ("x^y", {"x": 0.0, "y": 2.0}, "y", 0.0),
+    ("x^y", {"x": 0.0, "y": 2.0}, "x", 0.0),
+    ("x^1", {"x": 0.0}, "x", 1.0),
+])
+def test_power_at_a_zero_base_has_exact_gradients(text, values, wrt, expected):
+    result = evaluate(text, values)
+    assert float(result.gradient[wrt]) == expected and not result.warnings
+
+
+@pytest.mark.parametrize("text,x,expected", [
+    ("x^4 - 2*x^2", 0.0, [0.0, -4.0, 0.0, 24.0, 0.0]),
+    ("x^3", 0.0, [0.0, 0.0, 6.0, 0.0]),
+    ("(x - 1)^2", 1.0, [0.0, 2.0, 0.0]),
+    ("x^0", 0.0, [0.0, 0.0, 0.0]),
+])
+def test_power_at_a_zero_base_has_exact_higher_derivatives(text, x, expected):
+    result = evaluate(text, x=x, order=len(expected))
+    assert result.derivatives["x"] == expected

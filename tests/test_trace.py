@@ -121,3 +121,17 @@ def test_one_step_is_singular_and_a_repeated_input_appears_twice(cli):
     (step,) = json.loads(run.out)["trace"]
     assert step["inputs"] == ["v0", "v0"] and step["grads_out"] == [3.0, 3.0]
     assert ": 1 step," in run.err
+
+
+def test_a_wide_trace_lists_the_head_of_the_queue_and_counts_the_rest(cli):
+    """The queue after each step is cut to its first entries, so a trace of a wide graph
+    stays linear in size (the full queue at every step would be quadratic)."""
+    from autodiff_cli import engine
+
+    terms = 200
+    r = cli("eval", " + ".join(["sin(x)"] * terms), "--x", "1", "--trace", "--format", "json")
+    steps = json.loads(r.out)["trace"]
+    assert len(steps) == 2 * terms - 1
+    widest = max(steps, key=lambda s: len(s["queue"]) + s.get("queue_more", 0))
+    assert len(widest["queue"]) == engine.QUEUE_SHOWN and widest["queue_more"] > 0
+    assert all("queue_more" not in s or s["queue_more"] > 0 for s in steps)
