@@ -155,6 +155,9 @@ def resolve_wrt(program: Program, wrt) -> list[str]:
     if wrt is None:
         return program.variables
     names = [w.strip() for w in (wrt.split(",") if isinstance(wrt, str) else wrt) if w.strip()]
+    if not names:
+        raise NameError_("--wrt names no variable",
+                         hint=f"for example --wrt {','.join(program.inputs) or 'x'}")
     for name in names:
         if name not in program.inputs:
             hint = did_you_mean(name, program.inputs) or (

@@ -9,12 +9,14 @@ an expression starting with '-' (``-x^2``) is never read as an option.
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from .errors import InputError, ValueError_
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
 _NUMBER = re.compile(r"[+-]?((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|inf|infinity|nan)\Z", re.IGNORECASE)
+_NUMBER_LIST = re.compile(r"\[?[\s\d.eE+\-,infatyINFATY]*\]?\Z")  # looks like a value
 
 
 class UsageError(InputError):
@@ -48,10 +50,11 @@ def normalise(tokens: list[str], options: dict[str, bool]) -> list[str]:
                                  hint="values are given as --NAME VALUE, NAME a variable of the "
                                       "expression; see --help")
             if not eq:
-                if i >= len(tokens):
+                if i >= len(tokens) or _is_option(tokens[i]):
                     raise ValueError_(f"--{variable} needs a value", hint=f"--{variable} 2.0")
                 value = tokens[i]
                 i += 1
+            _check_not_an_option_typo(name, value, options)
             assignments += ["--var", f"{variable}={value}"]
         else:
             positional.append(token)
@@ -60,6 +63,21 @@ def normalise(tokens: list[str], options: dict[str, bool]) -> list[str]:
                          + " ".join(repr(p) for p in positional[:4]),
                          hint="quote the expression: autodiff eval \"x^2 + 1\" --x 3")
     return passed + assignments + (["--"] + positional if positional else [])
+
+
+def _is_option(token: str) -> bool:
+    """'--y' or '--format' (the next option), as opposed to a value such as '-3' or '-.5'."""
+    return token.startswith("--") and len(token) > 2
+
+
+def _check_not_an_option_typo(name: str, value: str, options: dict[str, bool]) -> None:
+    """'--formt json' is a misspelt option, not a variable 'formt' with a bad value."""
+    if _NUMBER_LIST.match(value.strip()):
+        return
+    near = difflib.get_close_matches(name, [o for o in options if o.startswith("--")], n=1,
+                                     cutoff=0.75)
+    if near:
+        raise UsageError(f"unknown option '{name}'", hint=f"did you mean {near[0]}?")
 
 
 def parse_assignment(text: str) -> tuple[str, str]:
@@ -79,6 +97,9 @@ def parse_value(name: str, text: str):
     if body.startswith("[") and body.endswith("]"):
         body = body[1:-1]
     parts = [p.strip() for p in body.split(",")]
+    if len(parts) > 1 and not all(parts):
+        raise ValueError_(f"the vector given for '{name}' has an empty element: {text!r}",
+                          hint=f"--{name} 1,2,3")
     if not all(_NUMBER.match(p) for p in parts):
         bad = next((p for p in parts if not _NUMBER.match(p)), text)
         raise ValueError_(f"the value of '{name}' is not a number: {bad!r}",

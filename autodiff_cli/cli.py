@@ -332,8 +332,11 @@ def save_or_write(path: Path | None, text: str) -> None:
 
 def load(expression: str | None, file: Path | None, var: list[str] | None, max_size: int):
     """The program (from EXPR, '-' or --file), its values, and warnings about unused ones."""
+    from .arguments import UsageError
     from .parser import parse
 
+    if max_size < 1:
+        raise UsageError(f"--max-size must be at least 1, got {max_size}")
     program = parse(read_program(expression, file), max_chars=max_size)
     values, warnings = collect_values(var or [], program.variables)
     return program, values, warnings
@@ -380,12 +383,20 @@ def collect_values(assignments: list[str], used: list[str]) -> tuple[dict, list[
     """--var NAME=VALUE strings to float64 values; warnings for values the program ignores."""
     from .arguments import parse_assignment, parse_value
 
+    import numpy as np
+
     texts: dict[str, str] = {}
+    warnings = []
     for assignment in assignments:
         name, text = parse_assignment(assignment)
+        if name in texts and texts[name] != text:
+            warnings.append(f"--{name} was given twice; using the last value, {text}")
         texts[name] = text
     values = {name: parse_value(name, text) for name, text in texts.items()}
-    warnings = [f"--{name} is not used by the expression" for name in values if name not in used]
+    for name, value in values.items():
+        if np.isinf(value).any() and "inf" not in texts[name].lower():
+            warnings.append(f"--{name} {texts[name]} is too large for float64 and becomes inf")
+    warnings += [f"--{name} is not used by the expression" for name in values if name not in used]
     return values, warnings
 
 

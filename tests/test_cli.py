@@ -212,3 +212,18 @@ def test_a_reader_that_goes_away_ends_quietly():
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 0
     assert err == ""
+
+
+@pytest.mark.parametrize("args,code,message", [
+    (["x", "--formt", "json", "--x", "1"], 2, "did you mean --format?"),
+    (["x", "--x", "--y", "2"], 2, "--x needs a value"),
+    (["x", "--x", "1e400"], 0, "becomes inf"),
+    (["x", "--x", "1", "--x", "2"], 0, "given twice"),
+    (["x", "--x", "1,,2"], 2, "empty element"),
+    (["x", "--x", "1", "--max-size", "-5"], 2, "--max-size must be at least 1"),
+    (["x^2", "--x", "3", "--wrt", ""], 2, "--wrt names no variable"),
+    (["x*y", "--x", "1,2,3", "--y", "1,2"], 2, "cannot combine 3 elements and 2 elements"),
+])
+def test_argument_mistakes_are_named(args, code, message):
+    r = run_cli("eval", *args)
+    assert r.code == code and message in r.err and "Traceback" not in r.err
