@@ -5,7 +5,8 @@
 #
 # run: bash newton.sh
 # expect: root 2.0945514815423265
-# expect: f 0.0
+# expect: f 0.0 1e-12
+# (f at the root prints as -8.881784197001252e-16: zero to float64 precision, as the terms are about 10)
 #
 # AUTODIFF may name another command (the tests set it); the default is `autodiff`.
 set -euo pipefail
