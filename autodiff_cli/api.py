@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .engine import Function, Variable, as_data, gc_paused, no_grad
-from .errors import EvaluationError, NameError_, ValueError_, did_you_mean
+from .errors import EvaluationError, NameError_, ValueError_, did_you_mean, shorten
 from .parser import parse
 from .program import Program
 
@@ -75,15 +75,16 @@ def check_values(program: Program, values: dict) -> dict:
         if name not in values:
             unused = [v for v in values if v not in program.inputs]
             near = difflib.get_close_matches(name, unused, n=1, cutoff=0.6)
-            hint = (f"--{near[0]} was given: did you mean --{name}?" if near
-                    else f"give it a value: --{name} VALUE")
-            raise ValueError_(f"the variable '{name}' has no value",
+            hint = (f"--{shorten(near[0])} was given: did you mean --{shorten(name)}?" if near
+                    else f"give it a value: --{shorten(name)} VALUE")
+            raise ValueError_(f"the variable '{shorten(name)}' has no value",
                               position=program.nodes[index].position, hint=hint,
                               source=program.source)
         try:
             data[name] = as_data(np.asarray(values[name], dtype=np.float64))
         except (TypeError, ValueError):
-            raise ValueError_(f"the value of '{name}' is not a number: {values[name]!r}") from None
+            raise ValueError_(f"the value of '{shorten(name)}' is not a number: "
+                              f"{shorten(repr(values[name]))}") from None
     return data
 
 
@@ -163,7 +164,8 @@ def resolve_wrt(program: Program, wrt) -> list[str]:
             hint = did_you_mean(name, program.inputs) or (
                 f"the variables are: {', '.join(program.inputs)}" if program.inputs
                 else "the expression has no variables")
-            raise NameError_(f"--wrt names '{name}', which the expression does not use", hint=hint)
+            raise NameError_(f"--wrt names '{shorten(name)}', which the expression does not use",
+                             hint=hint)
     return names
 
 

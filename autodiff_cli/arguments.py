@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from .errors import InputError, ValueError_
+from .errors import InputError, ValueError_, shorten
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
 _NUMBER = re.compile(r"[+-]?((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|inf|infinity|nan)\Z", re.IGNORECASE)
@@ -102,8 +102,8 @@ def parse_value(name: str, text: str):
                           hint=f"--{name} 1,2,3")
     if not all(_NUMBER.match(p) for p in parts):
         bad = next((p for p in parts if not _NUMBER.match(p)), text)
-        raise ValueError_(f"the value of '{name}' is not a number: {bad!r}",
-                          hint=f"--{name} 2.5, or a vector: --{name} 1,2,3")
+        raise ValueError_(f"the value of '{shorten(name)}' is not a number: {shorten(repr(bad))}",
+                          hint=f"--{shorten(name)} 2.5, or a vector: --{shorten(name)} 1,2,3")
     if len(parts) == 1 and "," not in body:
         return np.float64(float(parts[0]))
     return np.array([float(p) for p in parts], dtype=np.float64)

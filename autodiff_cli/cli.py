@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__
-from .errors import AutodiffError, EvaluationError, ExitCode, InputError, LimitError
+from .errors import AutodiffError, EvaluationError, ExitCode, InputError, LimitError, shorten
 
 VALUE_COMMANDS = ("eval", "graph", "check")  # the commands that take --NAME VALUE
 
@@ -390,13 +390,16 @@ def collect_values(assignments: list[str], used: list[str]) -> tuple[dict, list[
     for assignment in assignments:
         name, text = parse_assignment(assignment)
         if name in texts and texts[name] != text:
-            warnings.append(f"--{name} was given twice; using the last value, {text}")
+            warnings.append(f"--{shorten(name)} was given twice; using the last value, "
+                            f"{shorten(text)}")
         texts[name] = text
     values = {name: parse_value(name, text) for name, text in texts.items()}
     for name, value in values.items():
         if np.isinf(value).any() and "inf" not in texts[name].lower():
-            warnings.append(f"--{name} {texts[name]} is too large for float64 and becomes inf")
-    warnings += [f"--{name} is not used by the expression" for name in values if name not in used]
+            warnings.append(f"--{shorten(name)} {shorten(texts[name])} is too large for float64 "
+                            "and becomes inf")
+    warnings += [f"--{shorten(name)} is not used by the expression"
+                 for name in values if name not in used]
     return values, warnings
 
 

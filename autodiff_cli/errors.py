@@ -74,6 +74,13 @@ class EvaluationError(AutodiffError):
     kind = "evaluation failed"
 
 
+def shorten(text: str, limit: int = 40) -> str:
+    """A name or number as quoted in a message: a 100,000-character name is not repeated whole."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit - 12]}...{text[-9:]} ({len(text):,} characters)"
+
+
 def did_you_mean(word: str, candidates) -> str | None:
     """A 'did you mean ...?' hint for near misses, or None."""
     matches = difflib.get_close_matches(word, list(candidates), n=3, cutoff=0.6)

@@ -18,7 +18,7 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
 from .engine import gc_paused
-from .errors import InputError, LimitError, Position, SyntaxError_
+from .errors import InputError, LimitError, Position, SyntaxError_, shorten
 from .program import Program, ProgramBuilder
 
 DEFAULT_MAX_CHARS = 64 * 1024 * 1024  # the whole program, in characters
@@ -200,9 +200,9 @@ def _token_words(token: Token) -> str:
     if token.type == "_SEP":
         return "end of line" if token.value.strip("\r") == "\n" else "';'"
     if token.type == "NUMBER":
-        return f"number {token.value}"
+        return f"number {shorten(token.value)}"
     if token.type == "NAME":
-        return f"name '{token.value}'"
+        return f"name '{shorten(token.value)}'"
     return f"'{token.value}'"
 
 
@@ -218,9 +218,9 @@ def _multiplication_hint(source: str, offset: int, token_text: str) -> str | Non
     before = source[max(0, offset - 64):offset].rstrip()  # bounded: no quadratic regex work
     number = re.search(r"(?<![\w.])[\d.]+(?:[eE][+-]?\d+)?$", before)
     if number and (token_text[:1].isalpha() or token_text[:1] in "_("):
-        return f"to multiply, write {number.group(0)}*{token_text}"
+        return f"to multiply, write {shorten(number.group(0))}*{shorten(token_text)}"
     if before[-1:] == ")" and (token_text[:1].isalpha() or token_text == "("):
-        return f"to multiply, write ...)*{token_text}"
+        return f"to multiply, write ...)*{shorten(token_text)}"
     if re.search(r"[A-Za-z_0-9]$", before) and token_text[:1].isalpha():
         return "two values side by side: is an operator such as '*' missing?"
     return None

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 from . import registry
-from .errors import NameError_, Position, did_you_mean
+from .errors import NameError_, Position, did_you_mean, shorten
 
 CONSTANTS = {"pi": math.pi, "e": math.e}
 
@@ -59,7 +59,7 @@ class ProgramBuilder:
         value = float(text)
         if math.isinf(value):
             self.program.warnings.append(
-                f"the number {text} at {position} is too large for float64 and becomes inf")
+                f"the number {shorten(text)} at {position} is too large for float64 and becomes inf")
         return self._add(Node("const", position, value=value))
 
     def name(self, name: str, position: Position) -> int:
@@ -68,8 +68,8 @@ class ProgramBuilder:
         if name in CONSTANTS:
             return self._add(Node("const", position, name=name, value=CONSTANTS[name]))
         if registry.arities(name):
-            raise NameError_(f"'{name}' is a function, not a value",
-                             position=position, hint=f"call it: {name}(...)")
+            raise NameError_(f"'{shorten(name)}' is a function, not a value",
+                             position=position, hint=f"call it: {shorten(name)}(...)")
         if name not in self.program.inputs:
             self.program.inputs[name] = self._add(Node("input", position, name=name))
         return self.program.inputs[name]
@@ -86,13 +86,13 @@ class ProgramBuilder:
             wanted = " or ".join(str(a) for a in allowed)
             plural = "s" if allowed[-1] != 1 else ""
             raise NameError_(
-                f"{name}() takes {wanted} argument{plural}, but {count} {'was' if count == 1 else 'were'} given",
-                position=position, hint=f"see 'autodiff functions' for {name}")
+                f"{shorten(name)}() takes {wanted} argument{plural}, but {count} {'was' if count == 1 else 'were'} given",
+                position=position, hint=f"see 'autodiff functions' for {shorten(name)}")
         if name in CONSTANTS or name in self.bindings or name in self.program.inputs:
-            raise NameError_(f"'{name}' is a value, not a function", position=position,
-                             hint=f"for a product write {name}*(...)")
+            raise NameError_(f"'{shorten(name)}' is a value, not a function", position=position,
+                             hint=f"for a product write {shorten(name)}*(...)")
         hint = did_you_mean(name, registry.names())
-        raise NameError_(f"unknown function '{name}'", position=position,
+        raise NameError_(f"unknown function '{shorten(name)}'", position=position,
                          hint=hint or "'autodiff functions' lists the functions")
 
     def operator(self, name: str, args: list[int], position: Position) -> int:
@@ -101,13 +101,13 @@ class ProgramBuilder:
 
     def assign(self, name: str, node: int, position: Position) -> int:
         if name in CONSTANTS:
-            raise NameError_(f"cannot assign to '{name}': it is a constant", position=position,
+            raise NameError_(f"cannot assign to '{shorten(name)}': it is a constant", position=position,
                              hint="choose another name")
         if registry.arities(name):
-            raise NameError_(f"cannot assign to '{name}': it is a function", position=position,
+            raise NameError_(f"cannot assign to '{shorten(name)}': it is a function", position=position,
                              hint="choose another name")
         if name in self.program.inputs and name not in self.bindings:
-            raise NameError_(f"'{name}' is assigned after it was used as an input",
+            raise NameError_(f"'{shorten(name)}' is assigned after it was used as an input",
                              position=position, hint="assign it before its first use")
         self.bindings[name] = node
         if self.program.nodes[node].kind == "call":

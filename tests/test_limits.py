@@ -40,3 +40,11 @@ def test_warning_once_per_function_not_per_element():
     assert r.code == 0
     assert r.err.count("log at column 1") == 1
     assert "4 of 5 elements" in r.err
+
+
+def test_a_huge_name_is_not_repeated_whole_in_messages(tmp_path):
+    path = tmp_path / "big.ad"
+    path.write_text("y" * 1_000_000)
+    r = run_cli("eval", "-f", str(path), "--x", "1")
+    assert r.code == 2 and "1,000,000 characters" in r.err
+    assert len(r.err) < 1000
