@@ -32,6 +32,13 @@ def markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def plain() -> str:
+    """One tab-separated line per function, for grep, cut and awk."""
+    lines = ["function\tarity\tderivative\tnotes"]
+    lines += [f"{s.signature}\t{s.arity}\t{s.derivative}\t{s.notes}" for s in entries()]
+    return "\n".join(lines) + "\n"
+
+
 def as_json() -> str:
     doc = [{"name": s.name, "arity": s.arity, "signature": s.signature, "operator": _operator(s),
             "summary": s.summary, "derivative": s.derivative, "vector": s.reduces,

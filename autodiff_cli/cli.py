@@ -45,7 +45,9 @@ class GraphFormat(str, Enum):
 
 
 class FunctionsFormat(str, Enum):
+    auto = "auto"
     table = "table"
+    plain = "plain"
     markdown = "markdown"
     json = "json"
 
@@ -264,16 +266,21 @@ def check_command(
 
 @command("functions")
 def functions_command(
-    output_format: Annotated[FunctionsFormat, typer.Option("--format")] = FunctionsFormat.table,
+    output_format: Annotated[FunctionsFormat, typer.Option(
+        "--format", help="auto = table on a terminal; plain (tab-separated) in a pipe.")
+    ] = FunctionsFormat.auto,
     no_color: NoColorOpt = False,
 ) -> int:
     """List the functions the language knows, with their derivatives."""
     from . import catalogue
 
-    if output_format == FunctionsFormat.markdown:
+    fmt = resolve_format(output_format.value)
+    if fmt == "markdown":
         write(catalogue.markdown())
-    elif output_format == FunctionsFormat.json:
+    elif fmt == "json":
         write(catalogue.as_json())
+    elif fmt == "plain":
+        write(catalogue.plain())
     else:
         console(no_color).print(catalogue.table())
     return ExitCode.OK

@@ -32,7 +32,17 @@ def test_readme_table_is_the_generated_markdown(cli):
 
 
 def test_table_lists_every_name(cli):
-    run = cli("functions", env={"COLUMNS": "200"})
+    run = cli("functions", "--format", "table", env={"COLUMNS": "200"})
     assert run.code == 0
     for name, _ in REQUIRED:
         assert f"{name}(" in run.out
+
+
+def test_plain_in_a_pipe_is_one_tab_separated_line_per_function(cli):
+    from autodiff_cli import registry
+
+    run = cli("functions")
+    lines = run.out.splitlines()
+    assert lines[0].split("\t") == ["function", "arity", "derivative", "notes"]
+    assert len(lines) == 1 + len(registry.FUNCTIONS)
+    assert all(len(line.split("\t")) == 4 for line in lines)
