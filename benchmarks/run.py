@@ -39,8 +39,8 @@ sys.path.insert(0, str(ROOT))  # measure this checkout's code, installed or not
 import numpy as np  # noqa: E402
 from lark import Lark  # noqa: E402
 
-from autodiff_cli import api, engine, registry  # noqa: E402
-from autodiff_cli.higher import count_functions  # noqa: E402
+from autodiff_cli import api, engine  # noqa: E402
+from autodiff_cli.higher import derivative_graph_sizes  # noqa: E402
 from autodiff_cli.parser import parse  # noqa: E402
 
 
@@ -428,20 +428,8 @@ def goal_memory(sizes: Sizes) -> list[Row]:
 DEZERO_TANH = [4, 9, 21, 51, 129, 339, 921]  # functions in DeZero's order-n graph of tanh
 
 
-def tanh_graph_sizes(orders: int) -> list[int]:
-    """Functions in the graph of d^n tanh/dx^n, n = 1..orders (as tests/test_higher.py counts)."""
-    x = engine.Variable(1.0, kind="input")
-    target, sizes = engine.apply(registry.lookup("tanh", 1), x), []
-    for _ in range(orders):
-        x.cleargrad()
-        target.backward(create_graph=True)
-        target = x.grad
-        sizes.append(count_functions(target))
-    return sizes
-
-
 def goal_higher(sizes: Sizes) -> list[Row]:
-    ours = tanh_graph_sizes(sizes.tanh_orders)
+    ours = derivative_graph_sizes("tanh", sizes.tanh_orders)
     ratios = [a / b for a, b in zip(ours, DEZERO_TANH)]
     rows = [Row(5, "largest tanh graph ratio, ours / DeZero, orders 1-7", max(ratios), "x", 1.0,
                 f"ours {ours} vs DeZero {DEZERO_TANH}")]
