@@ -143,23 +143,23 @@ def eval_command(
     each_line: EachLineOpt = False,
 ) -> int:
     """Evaluate EXPR and its gradient. Example: autodiff eval "x^2 + sin(y)" --x 2 --y 0.5"""
+    from .higher import check_order
+
+    check_order(order)
     if points is not None or each_line:
         from .arguments import UsageError
         from .pipelines import run as run_pipeline
 
-        if order != 1 or show_trace:
-            raise UsageError("--order and --trace work on one evaluation, not with --points or "
-                             "--each-line", hint="run those points one at a time")
-
+        if show_trace:
+            raise UsageError("--trace works on one evaluation, not with --points or "
+                             "--each-line", hint="trace one of those points on its own")
         return run_pipeline(expression=expression, file=file, points=points, each_line=each_line,
                             var=var or [], wrt=wrt, fmt=output_format.value, strict=strict,
                             no_color=no_color, delimiter=delimiter, skip_bad_rows=skip_bad_rows,
-                            max_size=max_size)
+                            max_size=max_size, order=order)
     from .api import evaluate
-    from .higher import check_order
     from . import render, report
 
-    check_order(order)
     program, values, warnings = load(expression, file, var, max_size)
     result = evaluate(program, values, wrt=wrt, strict=strict, trace=show_trace,
                       order=order)

@@ -19,7 +19,7 @@ PROGRESS_AFTER = 0.5  # seconds: short runs never show a bar
 
 def run(*, expression: str | None, file: Path | None, points: str | None, each_line: bool,
         var: list[str], wrt: str | None, fmt: str, strict: bool, no_color: bool,
-        delimiter: str | None, skip_bad_rows: bool, max_size: int) -> int:
+        delimiter: str | None, skip_bad_rows: bool, max_size: int, order: int = 1) -> int:
     """Run ``--points`` or ``--each-line``; returns the exit code."""
     if fmt == "auto":
         fmt = "plain"  # rows stream: a table would have to wait for the end
@@ -30,9 +30,12 @@ def run(*, expression: str | None, file: Path | None, points: str | None, each_l
     if each_line:
         from .each_line import run_lines
 
+        if order != 1:
+            raise UsageError("--order works with --points, not with --each-line",
+                             hint="evaluate those lines one at a time with --order")
         return run_lines(expression, file, var, wrt, fmt, strict, no_color, max_size)
     return run_points(expression, file, points, var, wrt, fmt, strict, no_color, delimiter,
-                      skip_bad_rows, max_size)
+                      skip_bad_rows, max_size, order)
 
 
 def _decode(data: bytes, first_line: int) -> str:
@@ -45,7 +48,7 @@ def _decode(data: bytes, first_line: int) -> str:
 
 
 def run_points(expression, file, points, var, wrt, fmt, strict, no_color, delimiter,
-               skip_bad_rows, max_size) -> int:
+               skip_bad_rows, max_size, order=1) -> int:
     from . import points as pts, report
     from .cli import IOFailure, load
     from .streaming import Output, blocks, open_input
@@ -76,6 +79,7 @@ def run_points(expression, file, points, var, wrt, fmt, strict, no_color, delimi
                     continue
                 head, _, text = text.partition("\n")
                 layout = pts.read_header(head, delimiter, program, values, wrt)
+                layout.order = order
                 out.add(pts.header_line(layout, fmt))
                 line += 1
                 count = text.count("\n")
@@ -115,13 +119,13 @@ def _emit(program, block, layout, fmt, strict, out, no_color, seen: set) -> None
 
     if not block.echo:
         return
-    value, gradient, warnings = pts.evaluate_block(program, block, layout, strict)
+    value, gradient, higher, warnings = pts.evaluate_block(program, block, layout, strict)
     for message in warnings:
         key = message.split(":")[0]
         if key not in seen:  # once per kind, not once per block or row
             seen.add(key)
             report.warning(message, no_color)
-    out.add(pts.render_block(block, layout, value, gradient, fmt))
+    out.add(pts.render_block(block, layout, value, gradient, fmt, higher))
 
 
 class Progress:

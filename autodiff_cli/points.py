@@ -56,6 +56,7 @@ class Layout:
     wrt: list[str]
     rowwise: bool = False
     unused_values: list[str] = field(default_factory=list)
+    order: int = 1  # --order: derivatives above the first become extra columns
 
 
 def read_header(line: str, option: str | None, program: Program, values: dict,
@@ -171,28 +172,38 @@ def _is_number(text: str) -> bool:
 
 
 def evaluate_block(program: Program, block: Block, layout: Layout, strict: bool):
-    """(values, {name: gradient}, warnings) for the rows of a block, as float64 arrays."""
+    """(values, {name: gradient}, higher, warnings) for the rows of a block, as float64
+    arrays; ``higher`` has one column per label of ``render.higher_labels`` (--order)."""
+    from .render import higher_values
+
     n = len(block.echo)
     if layout.rowwise:
         return _rowwise(program, block, layout, strict)
     values = {name: np.full(n, c, dtype=np.float64) for name, c in layout.constants.items()}
     values.update(block.data)
-    result = evaluate(program, values, wrt=layout.wrt, strict=strict)
+    result = evaluate(program, values, wrt=layout.wrt, strict=strict, order=layout.order)
     value = np.broadcast_to(np.asarray(result.value, dtype=np.float64), (n,))
-    return value, result.gradient, result.warnings
+    higher = [np.broadcast_to(np.asarray(v, dtype=np.float64), (n,))
+              for v in higher_values(result)]
+    return value, result.gradient, higher, result.warnings
 
 
 def _rowwise(program: Program, block: Block, layout: Layout, strict: bool):
+    from .render import higher_labels, higher_values
+
     values, grads, warnings = [], {name: [] for name in layout.wrt}, []
+    higher = [[] for _ in higher_labels(layout.wrt, layout.order)]
     for i in range(len(block.echo)):
         point = dict(layout.constants)
         point.update({name: column[i] for name, column in block.data.items()})
-        result = evaluate(program, point, wrt=layout.wrt, strict=strict)
+        result = evaluate(program, point, wrt=layout.wrt, strict=strict, order=layout.order)
         values.append(result.value)
         for name in layout.wrt:
             grads[name].append(result.gradient[name])
+        for column, v in zip(higher, higher_values(result)):
+            column.append(v)
         warnings += result.warnings
-    return values, grads, warnings
+    return values, grads, higher, warnings
 
 
 # --- output ------------------------------------------------------------------------------
@@ -201,7 +212,10 @@ def header_line(layout: Layout, fmt: str) -> str:
     """The plain header: the input columns, f, then df/dNAME for each variable."""
     if fmt != "plain":
         return ""
-    return "\t".join(layout.columns + ["f"] + [f"df/d{n}" for n in layout.wrt]) + "\n"
+    from .render import higher_labels
+
+    labels = ["f"] + [f"df/d{n}" for n in layout.wrt] + higher_labels(layout.wrt, layout.order)
+    return "\t".join(layout.columns + labels) + "\n"
 
 
 def _texts(values) -> list[str]:
@@ -225,11 +239,13 @@ def _json_texts(values) -> list[str]:
     return [json.dumps(jsonable(v)) for v in values]
 
 
-def render_block(block: Block, layout: Layout, value, gradient: dict, fmt: str) -> str:
+def render_block(block: Block, layout: Layout, value, gradient: dict, fmt: str,
+                 higher: list = ()) -> str:
     if not block.echo:
         return ""
     if fmt == "plain":
         columns = [_texts(value)] + [_texts(gradient[n]) for n in layout.wrt]
+        columns += [_texts(column) for column in higher]
         return "\n".join(map("\t".join, zip(block.echo, *columns))) + "\n"
     fields = list(zip(*(row.split("\t") for row in block.echo)))
     inputs = []
@@ -239,12 +255,37 @@ def render_block(block: Block, layout: Layout, value, gradient: dict, fmt: str) 
                  else [json.dumps(f.strip(), ensure_ascii=False) for f in fields[j]])
         inputs.append([key + t for t in texts])
     grads = [[json.dumps(n) + ": " + t for t in _json_texts(gradient[n])] for n in layout.wrt]
+    extra = _json_higher(layout, [_json_texts(column) for column in higher],
+                         {n: _json_texts(gradient[n]) for n in layout.wrt})
     lines = []
     for i, v in enumerate(_json_texts(value)):
         ins = ", ".join(col[i] for col in inputs)
         gs = ", ".join(col[i] for col in grads)
-        lines.append(f'{{"inputs": {{{ins}}}, "value": {v}, "gradient": {{{gs}}}}}\n')
+        lines.append(f'{{"inputs": {{{ins}}}, "value": {v}, "gradient": {{{gs}}}'
+                     f'{extra(i)}}}\n')
     return "".join(lines)
+
+
+def _json_higher(layout: Layout, texts: list[list[str]], first: dict[str, list[str]]):
+    """Row i's 'derivatives' (or 'hessian') member, as the single-point JSON has it."""
+    names, order = layout.wrt, layout.order
+    if order < 2:
+        return lambda i: ""
+    if order == 2 and len(names) > 1:
+        head = json.dumps({"variables": names})[:-1]
+        k = len(names)
+        return lambda i: (f', "hessian": {head}, "matrix": ['
+                          + ", ".join("[" + ", ".join(texts[r * k + c][i] for c in range(k)) + "]"
+                                      for r in range(k)) + "]}")
+    per = order - 1  # columns per variable: orders 2..N
+
+    def member(i):
+        ders = []
+        for j, name in enumerate(names):
+            orders = [first[name][i]] + [t[i] for t in texts[j * per:(j + 1) * per]]
+            ders.append(f"{json.dumps(name)}: [{', '.join(orders)}]")
+        return f', "derivatives": {{{", ".join(ders)}}}'
+    return member
 
 
 def _cut(block: Block, line: int) -> Block:

@@ -36,18 +36,31 @@ def jsonable(x):
     return x
 
 
+def higher_labels(names: list[str], order: int) -> list[str]:
+    """The labels of the derivatives above the first, in the order ``rows`` gives them:
+    d2f/dx2 ... for one variable (or pure ones per variable), d2f/dxdy for a Hessian."""
+    if order < 2:
+        return []
+    if order == 2 and len(names) > 1:
+        return [f"d2f/d{a}d{b}" for a in names for b in names]
+    return [f"d{n}f/d{name}{n}" for name in names for n in range(2, order + 1)]
+
+
+def higher_values(result) -> list:
+    """The values of the derivatives above the first, in the order of ``higher_labels``."""
+    if result.hessian:
+        return [v for row in result.hessian["matrix"] for v in row]
+    return [d for ders in (result.derivatives or {}).values() for d in ders[1:]]
+
+
 def rows(result) -> list[tuple[str, object]]:
     """(label, value) in the order of PRODUCT §6: f, df/dx..., higher orders, Hessian."""
     out = [("f", result.value)]
     out += [(f"df/d{name}", g) for name, g in result.gradient.items()]
-    if result.derivatives:
-        for name, ders in result.derivatives.items():
-            out += [(f"d{n}f/d{name}{n}", d) for n, d in enumerate(ders, start=1) if n > 1]
-    if result.hessian:
-        names = result.hessian["variables"]
-        for i, a in enumerate(names):
-            for j, b in enumerate(names):
-                out.append((f"d2f/d{a}d{b}", result.hessian["matrix"][i][j]))
+    names = result.hessian["variables"] if result.hessian else list(result.derivatives or {})
+    order = 2 if result.hessian else len(next(iter(result.derivatives.values()), [])) \
+        if result.derivatives else 1
+    out += list(zip(higher_labels(names, order), higher_values(result)))
     return out
 
 

@@ -294,3 +294,34 @@ def test_the_readme_examples_are_what_the_tool_prints(cli):
     assert points.out in readme
     lines = cli("eval", "-", "--each-line", "--x", "2", input="x^2\nsin(x)*x\n2+*3\n")
     assert lines.out + lines.err in readme
+
+
+@pytest.mark.parametrize("expr,order,wrt", [
+    ("x^3*y + sin(x)", "2", None),          # several variables: the Hessian
+    ("x^3*y + sin(x)", "3", None),          # several, above 2: pure derivatives
+    ("x^4 - 2*x^2 + y", "4", "x"),          # one variable
+    ("exp(x)*y", "3", "y"),                 # --wrt picks the variable
+])
+def test_order_adds_the_higher_derivatives_of_each_row(cli, expr, order, wrt):
+    """Each row equals the single-point evaluation with the same --order, in plain and JSON."""
+    rows = [(1.0, 2.0), (3.0, -4.0), (0.5, 0.25)]
+    table = "x,y\n" + "".join(f"{a},{b}\n" for a, b in rows)
+    extra = ["--wrt", wrt] if wrt else []
+    plain = cli("eval", expr, "--points", "-", "--order", order, *extra, input=table)
+    assert plain.code == 0, plain.err
+    header, *lines = plain.out.splitlines()
+    jsonl = cli("eval", expr, "--points", "-", "--order", order, "--format", "json", *extra,
+                input=table)
+    for (a, b), line, doc in zip(rows, lines, jsonl.out.splitlines()):
+        point = ["--x", str(a), "--y", str(b)]
+        single = cli("eval", expr, *point, "--order", order, *extra, "--format", "plain")
+        labels = [row.split("\t")[0] for row in single.out.splitlines()]
+        values = [row.split("\t")[1] for row in single.out.splitlines()]
+        n_inputs = 2
+        assert header.split("\t")[n_inputs:] == labels
+        assert line.split("\t")[n_inputs:] == values
+        alone = json.loads(cli("eval", expr, *point, "--order", order, *extra,
+                               "--format", "json").out)
+        row = json.loads(doc)
+        for key in ("derivatives", "hessian"):
+            assert row.get(key) == alone.get(key)
