@@ -7,7 +7,6 @@ numpy or Lark): everything heavy is imported inside the commands.
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -16,7 +15,9 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__
-from .errors import AutodiffError, EvaluationError, ExitCode, InputError, LimitError, shorten
+from .commands import (DEFAULT_MAX_SIZE, console, evaluate_command, load,
+                       render_text, resolve_format, save_or_write, silence_stdout, write)
+from .errors import ExitCode
 
 VALUE_COMMANDS = ("eval", "graph", "check")  # the commands that take --NAME VALUE
 
@@ -52,12 +53,6 @@ class FunctionsFormat(str, Enum):
     json = "json"
 
 
-def _silence_stdout() -> None:
-    """The reader went away (autodiff ... | head -1): send what is left to /dev/null."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-
-
 def command(name: str):
     """``app.command``, ending quietly (exit 0) when stdout's reader goes away.
 
@@ -69,7 +64,7 @@ def command(name: str):
             try:
                 return function(*args, **kwargs)
             except BrokenPipeError:
-                _silence_stdout()
+                silence_stdout()
                 return ExitCode.OK
         return app.command(name)(quiet)
     return register
@@ -136,47 +131,16 @@ def eval_command(
     order: OrderOpt = 1,
     debug: DebugOpt = False,
     no_color: NoColorOpt = False,
-    max_size: MaxSizeOpt = 64 * 1024 * 1024,
+    max_size: MaxSizeOpt = DEFAULT_MAX_SIZE,
     points: PointsOpt = None,
     delimiter: DelimiterOpt = None,
     skip_bad_rows: SkipBadRowsOpt = False,
     each_line: EachLineOpt = False,
 ) -> int:
     """Evaluate EXPR and its gradient. Example: autodiff eval "x^2 + sin(y)" --x 2 --y 0.5"""
-    from .higher import check_order
-
-    check_order(order)
-    if points is not None or each_line:
-        from .arguments import UsageError
-        from .pipelines import run as run_pipeline
-
-        if show_trace:
-            raise UsageError("--trace works on one evaluation, not with --points or "
-                             "--each-line", hint="trace one of those points on its own")
-        return run_pipeline(expression=expression, file=file, points=points, each_line=each_line,
-                            var=var or [], wrt=wrt, fmt=output_format.value, strict=strict,
-                            no_color=no_color, delimiter=delimiter, skip_bad_rows=skip_bad_rows,
-                            max_size=max_size, order=order)
-    from .api import evaluate
-    from . import render, report
-
-    program, values, warnings = load(expression, file, var, max_size)
-    result = evaluate(program, values, wrt=wrt, strict=strict, trace=show_trace,
-                      order=order)
-    result.warnings[:0] = warnings
-    for message in result.warnings:
-        report.warning(message, no_color)
-    if show_trace:
-        from . import trace_render
-
-        error_console(no_color).print(trace_render.table(result.trace))
-    fmt = resolve_format(output_format.value)
-    if fmt == "table":
-        console(no_color).print(render.table(result))
-    else:
-        extra = {"trace": result.trace.as_json()} if show_trace else None
-        write(render.plain(result) if fmt == "plain" else render.as_json(result, extra))
-    return ExitCode.OK
+    return evaluate_command(expression, var, file, wrt, output_format.value, strict, show_trace,
+                            order, no_color, max_size, points, delimiter, skip_bad_rows,
+                            each_line)
 
 
 @command("graph")
@@ -192,7 +156,7 @@ def graph_command(
         help="Write to FILE; FILE.svg, .png or .pdf is drawn by Graphviz's dot.")] = None,
     debug: DebugOpt = False,
     no_color: NoColorOpt = False,
-    max_size: MaxSizeOpt = 64 * 1024 * 1024,
+    max_size: MaxSizeOpt = DEFAULT_MAX_SIZE,
 ) -> int:
     """Show the computational graph of EXPR. Example: autodiff graph "x*y + sin(y)" --x 2 --y 1"""
     from . import graph_render, graphviz, report
@@ -241,7 +205,7 @@ def check_command(
         "--format", help="auto = table on a terminal, plain in a pipe.")] = Format.auto,
     debug: DebugOpt = False,
     no_color: NoColorOpt = False,
-    max_size: MaxSizeOpt = 64 * 1024 * 1024,
+    max_size: MaxSizeOpt = DEFAULT_MAX_SIZE,
 ) -> int:
     """Compare the exact derivatives with central differences; exit 1 if any is off.
 
@@ -286,134 +250,6 @@ def functions_command(
     return ExitCode.OK
 
 
-# --- helpers shared by the commands ----------------------------------------------------
-
-def console(no_color: bool):
-    from rich.console import Console
-
-    from .report import color_wanted
-
-    # color_system=None, not just no_color: NO_COLOR and --no-color mean no bold or dim either.
-    styled = color_wanted(sys.stdout, no_color)
-    return Console(no_color=no_color or None, color_system="auto" if styled else None,
-                   highlight=False, soft_wrap=not sys.stdout.isatty())
-
-
-def error_console(no_color: bool):
-    """A Rich console on stderr (the trace): colour only where report.py would use it."""
-    from rich.console import Console
-
-    from .report import color_wanted
-
-    return Console(stderr=True, highlight=False,
-                   color_system="auto" if color_wanted(sys.stderr, no_color) else None)
-
-
-def write(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
-
-
-def render_text(renderable) -> str:
-    """A Rich renderable as plain text (no colour, no wrapping), for a file."""
-    import io
-
-    from rich.console import Console
-
-    buffer = io.StringIO()
-    # Wide enough that nothing is cut: a pipe has no width to respect.
-    Console(file=buffer, color_system=None, soft_wrap=True, width=400).print(renderable)
-    return buffer.getvalue()
-
-
-def save_or_write(path: Path | None, text: str) -> None:
-    """Write ``text`` to the file, or to stdout without one."""
-    if path is None or str(path) == "-":
-        write(text)
-        return
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise IOFailure(f"cannot write {path}: {error.strerror or error}") from None
-
-
-def load(expression: str | None, file: Path | None, var: list[str] | None, max_size: int):
-    """The program (from EXPR, '-' or --file), its values, and warnings about unused ones."""
-    from .arguments import UsageError
-    from .parser import parse
-
-    if max_size < 1:
-        raise UsageError(f"--max-size must be at least 1, got {max_size}")
-    program = parse(read_program(expression, file), max_chars=max_size)
-    values, warnings = collect_values(var or [], program.variables)
-    return program, values, warnings
-
-
-def resolve_format(fmt: str) -> str:
-    """'auto' is a table for a person at a terminal, plain text for a pipe."""
-    if fmt == "auto":
-        return "table" if sys.stdout.isatty() else "plain"
-    return fmt
-
-
-def read_program(expression: str | None, file: Path | None) -> str:
-    from .arguments import UsageError
-
-    if expression is not None and file is not None:
-        raise UsageError("give the expression or --file, not both")
-    if file is None and expression is None:
-        raise UsageError("no expression given", hint='autodiff eval "x^2" --x 3, or --file PATH')
-    if file is not None and str(file) != "-":
-        try:
-            data = file.read_bytes()
-        except OSError as error:
-            raise IOFailure(f"cannot read {file}: {error.strerror or error}") from None
-        return decode(data, str(file))
-    if expression == "-" or file is not None:
-        try:
-            data = sys.stdin.buffer.read()
-        except (OSError, AttributeError) as error:
-            raise IOFailure(f"cannot read standard input: {error}") from None
-        return decode(data, "standard input")
-    return expression
-
-
-def decode(data: bytes, origin: str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise InputError(f"{origin} is not UTF-8 text (byte 0x{data[error.start]:02x} at "
-                         f"offset {error.start})", hint="the program must be text") from None
-
-
-def collect_values(assignments: list[str], used: list[str]) -> tuple[dict, list[str]]:
-    """--var NAME=VALUE strings to float64 values; warnings for values the program ignores."""
-    from .arguments import parse_assignment, parse_value
-
-    import numpy as np
-
-    texts: dict[str, str] = {}
-    warnings = []
-    for assignment in assignments:
-        name, text = parse_assignment(assignment)
-        if name in texts and texts[name] != text:
-            warnings.append(f"--{shorten(name)} was given twice; using the last value, "
-                            f"{shorten(text)}")
-        texts[name] = text
-    values = {name: parse_value(name, text) for name, text in texts.items()}
-    for name, value in values.items():
-        if np.isinf(value).any() and "inf" not in texts[name].lower():
-            warnings.append(f"--{shorten(name)} {shorten(texts[name])} is too large for float64 "
-                            "and becomes inf")
-    warnings += [f"--{shorten(name)} is not used by the expression"
-                 for name in values if name not in used]
-    return values, warnings
-
-
-class IOFailure(EvaluationError):
-    kind = "I/O error"
-
-
 # --- entry point -------------------------------------------------------------------------
 
 def _normalise(command, argv: list[str]) -> list[str]:
@@ -435,51 +271,12 @@ def _normalise(command, argv: list[str]) -> list[str]:
     return argv
 
 
-def run(argv: list[str]) -> int:
-    """Run the command line; return the exit code. Reports errors, never raises."""
-    from . import report
-
-    debug = "--debug" in argv
-    no_color = "--no-color" in argv
-    try:
-        command = typer.main.get_command(app)
-        return command.main(args=_normalise(command, argv), prog_name="autodiff",
-                            standalone_mode=False) or 0
-    except AutodiffError as error:
-        report.error(error, no_color)
-        return error.exit_code
-    except KeyboardInterrupt:
-        sys.stderr.write("\n")
-        return ExitCode.INTERRUPTED
-    except BrokenPipeError:
-        raise
-    except MemoryError:
-        report.error(LimitError("out of memory", hint="try a smaller input"), no_color)
-        return ExitCode.BAD_INPUT
-    except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
-        name = type(error).__name__
-        if name == "Abort":
-            sys.stderr.write("\n")
-            return ExitCode.INTERRUPTED
-        if hasattr(error, "show") and hasattr(error, "exit_code"):  # click's usage errors
-            error.show()
-            return error.exit_code
-        if debug:
-            raise
-        report.error(AutodiffError(f"internal error ({name}: {error})",
-                                   hint="run again with --debug for the traceback, "
-                                        "and please report it"), no_color)
-        return ExitCode.EVALUATION_FAILED
+def run_typer(argv: list[str]) -> int:
+    """Parse with Typer (click) and run the command; errors propagate to ``entry.run``."""
+    command = typer.main.get_command(app)
+    return command.main(args=_normalise(command, argv), prog_name="autodiff",
+                        standalone_mode=False) or 0
 
 
-def main(argv: list[str] | None = None) -> None:
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="backslashreplace")
-    try:
-        code = run(list(sys.argv[1:] if argv is None else argv))
-        sys.stdout.flush()
-    except BrokenPipeError:  # the reader went away after the command returned
-        _silence_stdout()
-        code = ExitCode.OK
-    sys.exit(int(code))
+# The process entry point lives in entry.py (it avoids importing Typer when it can).
+from .entry import main, run  # noqa: E402,F401

@@ -19,7 +19,7 @@ from .errors import AutodiffError, ExitCode, InputError
 
 def _lines(expression, file):
     """(line number, text) for each program line, streamed from stdin or a file."""
-    from .cli import IOFailure
+    from .commands import IOFailure
     from .streaming import blocks, open_input
 
     if file is None and expression not in (None, "-"):
@@ -51,7 +51,7 @@ def _text(raw) -> str:
 def run_lines(expression, file, var, wrt, fmt, strict, no_color, max_size) -> int:
     from . import report
     from .api import evaluate
-    from .cli import collect_values
+    from .commands import collect_values
     from .parser import parse
 
     if expression is None and file is None:

@@ -50,7 +50,7 @@ def _decode(data: bytes, first_line: int) -> str:
 def run_points(expression, file, points, var, wrt, fmt, strict, no_color, delimiter,
                skip_bad_rows, max_size, order=1) -> int:
     from . import points as pts, report
-    from .cli import IOFailure, load
+    from .commands import IOFailure, load
     from .streaming import Output, blocks, open_input
 
     if points == "-" and (expression == "-" or (file is not None and str(file) == "-")):

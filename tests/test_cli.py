@@ -227,3 +227,27 @@ def test_a_reader_that_goes_away_ends_quietly():
 def test_argument_mistakes_are_named(args, code, message):
     r = run_cli("eval", *args)
     assert r.code == code and message in r.err and "Traceback" not in r.err
+
+
+def test_the_fast_path_knows_exactly_the_options_of_eval():
+    """entry.py reads `eval`'s options without Typer; they must be Typer's own."""
+    import typer
+
+    from autodiff_cli import cli, entry
+
+    command = typer.main.get_command(cli.app).commands["eval"]
+    options = {}
+    for param in command.params:
+        if getattr(param, "param_type_name", "") == "option":
+            for opt in param.opts + param.secondary_opts:
+                options[opt] = (param.name, not (param.is_flag or param.count))
+    assert options == entry.EVAL_OPTIONS
+
+
+def test_the_one_shot_eval_does_not_import_typer():
+    code = ("import sys\nfrom autodiff_cli.entry import run\n"
+            "run(['eval', 'x^2', '--x', '3', '--format', 'plain'])\n"
+            "print('typer' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT).stdout
+    assert out.splitlines() == ["f\t9.0", "df/dx\t6.0", "False"]
