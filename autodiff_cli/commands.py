@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pathlib costs a few ms of start-up that the one-shot eval does not need
+    from pathlib import Path
 
 from .errors import EvaluationError, ExitCode, InputError, shorten
 
@@ -109,7 +112,8 @@ def save_or_write(path: Path | None, text: str) -> None:
         write(text)
         return
     try:
-        path.write_text(text, encoding="utf-8")
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(text)
     except OSError as error:
         raise IOFailure(f"cannot write {path}: {error.strerror or error}") from None
 
@@ -142,7 +146,8 @@ def read_program(expression: str | None, file: Path | None) -> str:
         raise UsageError("no expression given", hint='autodiff eval "x^2" --x 3, or --file PATH')
     if file is not None and str(file) != "-":
         try:
-            data = file.read_bytes()
+            with open(file, "rb") as source:
+                data = source.read()
         except OSError as error:
             raise IOFailure(f"cannot read {file}: {error.strerror or error}") from None
         return decode(data, str(file))

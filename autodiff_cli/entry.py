@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 from .errors import AutodiffError, ExitCode, LimitError
 
@@ -29,7 +28,7 @@ EVAL_OPTIONS = {
     "--each-line": ("each_line", False),
 }
 _FORMATS = ("auto", "table", "plain", "json")
-_CONVERT = {"file": Path, "order": int, "max_size": int}
+_CONVERT = {"order": int, "max_size": int}  # --file stays a str: open() takes either
 
 
 def fast_eval_arguments(argv: list[str]) -> dict | None:

@@ -8,10 +8,10 @@ however deeply the input nests. No cache file is written anywhere.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import threading
 from functools import lru_cache
-from pathlib import Path
 
 import lark
 from lark import Lark, Token
@@ -29,10 +29,11 @@ GRAMMAR_FILE = "autodiff.lark"
 
 def grammar_text() -> str:
     """The grammar: shipped inside the package, or beside it in a source checkout."""
-    here = Path(__file__).resolve().parent
-    shipped = here / "grammars" / GRAMMAR_FILE
-    path = shipped if shipped.is_file() else here.parent / "grammars" / GRAMMAR_FILE
-    return path.read_text(encoding="utf-8")
+    here = os.path.dirname(os.path.abspath(__file__))
+    shipped = os.path.join(here, "grammars", GRAMMAR_FILE)
+    path = shipped if os.path.isfile(shipped) else os.path.join(here, "..", "grammars", GRAMMAR_FILE)
+    with open(path, encoding="utf-8") as grammar:
+        return grammar.read()
 
 
 def _position(token: Token) -> Position:
@@ -129,8 +130,9 @@ def grammar_tables_source() -> str:
 
 
 def write_grammar_tables() -> None:
-    Path(__file__).with_name("grammar_tables.py").write_text(grammar_tables_source(),
-                                                             encoding="utf-8")
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "grammar_tables.py")
+    with open(path, "w", encoding="utf-8") as tables:
+        tables.write(grammar_tables_source())
 
 
 def parse(source: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> Program:
