@@ -7,7 +7,6 @@ however deeply the input nests. No cache file is written anywhere.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import threading
@@ -96,14 +95,14 @@ def _lark() -> Lark:
     Building the LALR tables from the grammar costs about 30 ms, a fifth of a
     one-shot run, so the tables are precomputed into ``grammar_tables.py`` (plain
     Python literals: no pickle, no cache file). They are used only when they were
-    made from this very grammar text by this version of Lark; otherwise the grammar
+    made from this very grammar text (compared whole: it is short, and hashing would
+    cost more to import) by this version of Lark; otherwise the grammar
     is analysed as usual.
     """
     text = grammar_text()
     from . import grammar_tables
 
-    if (grammar_tables.GRAMMAR_SHA256 == hashlib.sha256(text.encode()).hexdigest()
-            and grammar_tables.LARK_VERSION == lark.__version__):
+    if grammar_tables.GRAMMAR == text and grammar_tables.LARK_VERSION == lark.__version__:
         return Lark._load_from_dict(grammar_tables.DATA, grammar_tables.MEMO,
                                     transformer=_callbacks)
     return Lark(text, transformer=_callbacks, **_OPTIONS)
@@ -121,9 +120,9 @@ def grammar_tables_source() -> str:
     text = grammar_text()
     data, memo = Lark(text, **_OPTIONS).memo_serialize([TerminalDef, Rule])
     return (f'"""LALR tables of grammars/{GRAMMAR_FILE}, precomputed (generated: do not edit).\n\n'
-            f'Made by parser.grammar_tables_source(); used only while the hash and the Lark\n'
+            f'Made by parser.grammar_tables_source(); used only while the grammar and the Lark\n'
             f'version below match (see parser._lark)."""\n\n'
-            f"GRAMMAR_SHA256 = {hashlib.sha256(text.encode()).hexdigest()!r}\n"
+            f"GRAMMAR = {text!r}\n"
             f"LARK_VERSION = {lark.__version__!r}\n"
             f"DATA = {data!r}\n"
             f"MEMO = {memo!r}\n")
