@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 from dataclasses import dataclass, field
 
@@ -74,6 +73,8 @@ def check_values(program: Program, values: dict) -> dict:
     for name, index in program.inputs.items():
         if name not in values:
             unused = [v for v in values if v not in program.inputs]
+            import difflib  # only when a message needs it (start-up time)
+
             near = difflib.get_close_matches(name, unused, n=1, cutoff=0.6)
             hint = (f"--{shorten(near[0])} was given: did you mean --{shorten(name)}?" if near
                     else f"give it a value: --{shorten(name)} VALUE")

@@ -9,7 +9,6 @@ an expression starting with '-' (``-x^2``) is never read as an option.
 
 from __future__ import annotations
 
-import difflib
 import re
 
 from .errors import InputError, ValueError_, shorten
@@ -72,6 +71,8 @@ def _is_option(token: str) -> bool:
 
 def _check_not_an_option_typo(name: str, value: str, options: dict[str, bool]) -> None:
     """'--formt json' is a misspelt option, not a variable 'formt' with a bad value."""
+    import difflib  # only when a message needs it (start-up time)
+
     if _NUMBER_LIST.match(value.strip()):
         return
     near = difflib.get_close_matches(name, [o for o in options if o.startswith("--")], n=1,

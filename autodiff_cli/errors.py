@@ -6,7 +6,6 @@ optional hint, and where there is one, the source position for a caret.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -83,6 +82,8 @@ def shorten(text: str, limit: int = 40) -> str:
 
 def did_you_mean(word: str, candidates) -> str | None:
     """A 'did you mean ...?' hint for near misses, or None."""
+    import difflib  # only when a message needs it (start-up time)
+
     matches = difflib.get_close_matches(word, list(candidates), n=3, cutoff=0.6)
     if not matches:
         return None

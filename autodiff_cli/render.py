@@ -5,7 +5,6 @@ Only reads the ``Result`` the API produced; knows nothing of the engine.
 
 from __future__ import annotations
 
-import json
 import math
 
 import numpy as np
@@ -69,6 +68,8 @@ def plain(result) -> str:
 
 
 def as_json(result, extra: dict | None = None) -> str:
+    import json  # not at import time: plain output does not need it
+
     doc = {
         "expression": result.expression,
         "inputs": jsonable(result.inputs),
