@@ -1,5 +1,7 @@
-"""The command line: wires arguments to the API and the API's results to the renderers.
+"""The Typer app: every command's options, help and completion.
 
+The process starts in ``entry.py`` (which runs a plain one-shot ``eval`` without
+Typer); what the commands do is in ``commands.py`` and the modules it calls.
 Importing this module must stay cheap (``--help`` and ``--version`` do not import
 numpy or Lark): everything heavy is imported inside the commands.
 """
