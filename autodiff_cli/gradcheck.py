@@ -66,7 +66,10 @@ def compare(quantity: str, analytic, numeric, rtol: float, atol: float) -> Row:
     analytic, numeric = float(analytic), float(numeric)
     error = abs(analytic - numeric)
     scale = max(abs(analytic), abs(numeric))
-    relative = error / scale if scale > 0 else 0.0
+    if math.isnan(error) or math.isnan(scale):  # max() with a nan depends on argument order
+        relative = math.nan
+    else:
+        relative = error / scale if scale > 0 else 0.0
     finite = math.isfinite(analytic) and math.isfinite(numeric)
     return Row(quantity, analytic, numeric, error, relative,
                finite and (error <= atol or relative <= rtol))

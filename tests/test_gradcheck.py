@@ -111,3 +111,11 @@ def test_the_api():
     row = compare("df/dx", 1.0, 1.0 + 1e-7, rtol=1e-6, atol=0.0)
     assert row.ok and row.abs_error == pytest.approx(1e-7)
     assert not compare("df/dx", float("nan"), 1.0, rtol=1.0, atol=1.0).ok
+
+
+def test_a_nan_error_has_a_nan_relative_error_whatever_the_argument_order():
+    from autodiff_cli.gradcheck import compare
+
+    for analytic, numeric in ((0.0, float("nan")), (float("nan"), 0.0)):
+        row = compare("df/dx", analytic, numeric, rtol=1e-5, atol=1e-7)
+        assert row.rel_error != row.rel_error and not row.ok  # nan, and a failure
