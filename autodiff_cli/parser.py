@@ -104,8 +104,28 @@ def _lark() -> Lark:
 
     if grammar_tables.GRAMMAR == text and grammar_tables.LARK_VERSION == lark.__version__:
         return Lark._load_from_dict(grammar_tables.DATA, grammar_tables.MEMO,
-                                    transformer=_callbacks)
-    return Lark(text, transformer=_callbacks, **_OPTIONS)
+                                    transformer=_callbacks, postlex=_LinesJoinInParentheses())
+    return Lark(text, transformer=_callbacks, postlex=_LinesJoinInParentheses(), **_OPTIONS)
+
+
+class _LinesJoinInParentheses:
+    """Inside parentheses a new line continues the expression, as in Python:
+        f = (x^2 +
+             y^2)
+    (a ';' still ends a statement, and is an error there)."""
+
+    always_accept = ("_SEP",)  # lexed in every state, so that it reaches process()
+
+    def process(self, stream):
+        depth = 0
+        for token in stream:
+            if token.type == "LPAR":
+                depth += 1
+            elif token.type == "RPAR":
+                depth = max(0, depth - 1)
+            elif token.type == "_SEP" and depth and token.value != ";":
+                continue
+            yield token
 
 
 def grammar_tables_source() -> str:
@@ -227,6 +247,15 @@ def _multiplication_hint(source: str, offset: int, token_text: str) -> str | Non
     return None
 
 
+def _acceptable(error, fallback) -> set:
+    """What the parser accepts at the error, exactly: the lexer's or the LALR table's own
+    sets are wider (merged look-aheads; a new line is lexed everywhere)."""
+    try:
+        return set(error.interactive_parser.accepts())
+    except Exception:  # noqa: BLE001 - an older Lark: fall back to its own list
+        return set(fallback or [])
+
+
 def _syntax_error(error, source: str, parser: Lark) -> SyntaxError_:
     if isinstance(error, UnexpectedCharacters):
         char = source[error.pos_in_stream] if error.pos_in_stream < len(source) else ""
@@ -240,15 +269,10 @@ def _syntax_error(error, source: str, parser: Lark) -> SyntaxError_:
         elif char == "=" :
             hint = "'=' binds a name at the start of a statement: a = x^2"
         return SyntaxError_(f"unexpected character '{shown}'; expected "
-                            f"{_expected(error.allowed or [], parser)}",
+                            f"{_expected(_acceptable(error, error.allowed), parser)}",
                             position=position, hint=hint, source=source)
     token = error.token
-    allowed = set(error.expected)
-    before = source[:token.start_pos] if token.type != "$END" else source
-    # LALR merges look-aheads: outside any parenthesis ')' and ',' cannot come next,
-    # and inside one the statement cannot end.
-    allowed -= {"RPAR", "COMMA"} if before.count("(") <= before.count(")") else {"_SEP", "$END"}
-    expected = _expected(allowed, parser)
+    expected = _expected(_acceptable(error, error.expected), parser)
     if token.type == "$END":
         position = _end_position(source)
         return SyntaxError_(f"the input ended too soon; expected {expected}",
@@ -257,7 +281,7 @@ def _syntax_error(error, source: str, parser: Lark) -> SyntaxError_:
                             else None)
     position = Position(token.line, token.column, token.start_pos)
     hint = _multiplication_hint(source, token.start_pos, str(token.value))
-    if token.type == "RPAR" and "RPAR" not in error.expected and source.count(")") > source.count("("):
+    if token.type == "RPAR" and source.count(")") > source.count("("):
         hint = "this ')' has no matching '('"
     return SyntaxError_(f"unexpected {_token_words(token)}; expected {expected}",
                         position=position, hint=hint, source=source)

@@ -102,3 +102,23 @@ def test_power_at_a_zero_base_has_exact_gradients(text, values, wrt, expected):
 def test_power_at_a_zero_base_has_exact_higher_derivatives(text, x, expected):
     result = evaluate(text, x=x, order=len(expected))
     assert result.derivatives["x"] == expected
+
+
+def test_a_new_line_inside_parentheses_continues_the_expression():
+    r = evaluate("f = (x^2 +\n     y^2)\ng = atan2(\n  y,\n  x\n)\nf * g", x=1.0, y=1.0)
+    assert float(r.value) == pytest.approx(2 * math.pi / 4)
+    with pytest.raises(InputError):
+        evaluate("(x;\n)", x=1.0)  # ';' still ends a statement, and cannot inside '('
+    with pytest.raises(InputError):
+        evaluate("x +\ny", x=1.0, y=1.0)  # outside parentheses a new line ends the statement
+
+
+def test_expected_tokens_are_exactly_what_the_parser_accepts():
+    from autodiff_cli.errors import SyntaxError_
+
+    with pytest.raises(SyntaxError_) as info:
+        parse("x)")
+    assert "')'" not in info.value.message.split("expected")[1]
+    with pytest.raises(SyntaxError_) as info:
+        parse("(x $")
+    assert info.value.message.endswith("expected an operator (+ - * / ^) or ')'")
