@@ -118,7 +118,7 @@ def test_expected_tokens_are_exactly_what_the_parser_accepts():
 
     with pytest.raises(SyntaxError_) as info:
         parse("x)")
-    assert "')'" not in info.value.message.split("expected")[1]
+    assert "')'" not in info.value.message.split("; expected")[1]
     with pytest.raises(SyntaxError_) as info:
         parse("(x $")
     assert info.value.message.endswith("expected an operator (+ - * / ^) or ')'")
