@@ -315,8 +315,15 @@ def _logsumexp(v):
     return m + np.log(np.sum(np.exp(v - m)))
 
 
+def _softmax(v):
+    """exp(v - max) / sum: exact at ties (exp(v - logsumexp) rounds: 0.5000000000000275)."""
+    m = raw(v).max() if np.size(raw(v)) else 0.0
+    e = exp(v - (m if np.isfinite(m) else 0.0))
+    return e / sum_(e)
+
+
 define("logsumexp", 1, _logsumexp,
-       lambda xs, y, g: (_spread(g, xs[0]) * exp(xs[0] - y),),
+       lambda xs, y, g: (_spread(g, xs[0]) * _softmax(xs[0]),),
        "softmax(v)_i", "log(sum(exp(v))) without overflow", ((-3.0, 3.0),),
        "log(exp(x0) + exp(x1) + exp(x2))", reduces=True)
 def _near_tie(v):

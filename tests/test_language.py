@@ -122,3 +122,8 @@ def test_expected_tokens_are_exactly_what_the_parser_accepts():
     with pytest.raises(SyntaxError_) as info:
         parse("(x $")
     assert info.value.message.endswith("expected an operator (+ - * / ^) or ')'")
+
+
+def test_logsumexp_gradient_is_exact_at_large_ties():
+    r = evaluate("logsumexp(v)", v=np.array([1000.0, 1000.0]))
+    assert r.gradient["v"].tolist() == [0.5, 0.5]
