@@ -278,7 +278,3 @@ def run_typer(argv: list[str]) -> int:
     command = typer.main.get_command(app)
     return command.main(args=_normalise(command, argv), prog_name="autodiff",
                         standalone_mode=False) or 0
-
-
-# The process entry point lives in entry.py (it avoids importing Typer when it can).
-from .entry import main, run  # noqa: E402,F401

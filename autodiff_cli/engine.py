@@ -234,12 +234,11 @@ class Function:
         if Config.enable_backprop:
             for x in inputs:
                 if x.requires_grad:  # record the step only if a gradient can flow through it
-                    self.generation = max([x.generation for x in inputs])
-                    y.creator = self
-                    y.generation = self.generation + 1
-                    y.requires_grad = True
+                    self.generation = max([v.generation for v in inputs])
                     self.inputs = inputs
                     self.output = weakref.ref(y)
+                    y.set_creator(self)
+                    y.requires_grad = True
                     break
         return y
 

@@ -283,12 +283,10 @@ def _prod_except_backward(xs, y, g):
 _PROD_EXCEPT = engine.InternalSpec("prod_except", _prod_except, _prod_except_backward)
 
 
-def _extreme_backward():
+def _extreme_backward(xs, y, g):
     """Gradient of max(v)/min(v): shared equally among the elements equal to the result."""
-    def backward(xs, y, g):
-        hits = (raw(xs[0]) == raw(y)).astype(np.float64)
-        return (_spread(g, xs[0]) * const(hits / hits.sum()),)
-    return backward
+    hits = (raw(xs[0]) == raw(y)).astype(np.float64)
+    return (_spread(g, xs[0]) * const(hits / hits.sum()),)
 
 
 define("sum", 1, np.sum, lambda xs, y, g: (_spread(g, xs[0]),),
@@ -332,11 +330,11 @@ def _near_tie(v):
     return ordered.size > 1 and min(ordered[-1] - ordered[-2], ordered[1] - ordered[0]) < 0.05
 
 
-define("max", 1, np.max, _extreme_backward(), "1 at the largest element (shared at ties)",
+define("max", 1, np.max, _extreme_backward, "1 at the largest element (shared at ties)",
        "largest element of a vector", ((-3.0, 3.0),), "Max(x0, x1, x2)", reduces=True,
        kink=_near_tie,
        notes="at a tie the gradient is shared equally among the largest elements")
-define("min", 1, np.min, _extreme_backward(), "1 at the smallest element (shared at ties)",
+define("min", 1, np.min, _extreme_backward, "1 at the smallest element (shared at ties)",
        "smallest element of a vector", ((-3.0, 3.0),), "Min(x0, x1, x2)", reduces=True,
        kink=_near_tie,
        notes="at a tie the gradient is shared equally among the smallest elements")

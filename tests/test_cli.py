@@ -186,7 +186,7 @@ def test_version_and_help():
 
 
 def test_help_and_version_do_not_import_numpy_or_lark():
-    code = ("import sys\nfrom autodiff_cli.cli import run\nrun(['--version'])\n"
+    code = ("import sys\nfrom autodiff_cli.entry import run\nrun(['--version'])\n"
             "run(['eval', '--help'])\n"
             "print(sorted(m for m in ('numpy', 'lark') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -182,7 +182,7 @@ PEAK_REPORTER = ("import atexit, sys\n"
                  "            sys.stderr.write('PEAK_KB ' + line.split()[1] + '\\n')\n"
                  "atexit.register(report)\n"
                  "sys.argv = ['autodiff'] + sys.argv[1:]\n"
-                 "from autodiff_cli.cli import main\n"
+                 "from autodiff_cli.entry import main\n"
                  "main()\n")
 
 
