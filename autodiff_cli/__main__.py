@@ -1,3 +1,3 @@
-from .entry import main
+from .cli.main import main
 
 main()

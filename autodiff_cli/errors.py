@@ -1,7 +1,10 @@
-"""Errors a user can cause, and the exit codes they map to.
+"""Every error a user can cause, and the exit codes they map to: the ground floor all layers import.
 
-Every error carries enough to print one clear paragraph: a message, an
-optional hint, and where there is one, the source position for a caret.
+Each error carries what one clear paragraph needs: a message, an optional hint and,
+where there is one, the source position for a caret. The library's messages speak
+of variables and values; ``cli_message`` and ``cli_hint`` say the same in
+command-line words (``--order must be at least 1``, ``--y VALUE``), and the
+command line shows those instead.
 """
 
 from __future__ import annotations
@@ -30,35 +33,50 @@ class Position:
 
 
 class AutodiffError(Exception):
-    """Base class of the errors we report to users without a traceback."""
+    """Base class of the errors reported to users without a traceback."""
 
     exit_code = ExitCode.BAD_INPUT
     kind = "error"
 
     def __init__(self, message: str, *, position: Position | None = None, hint: str | None = None,
-                 source: str | None = None):
+                 source: str | None = None, cli_message: str | None = None,
+                 cli_hint: str | None = None):
         super().__init__(message)
         self.message = message
         self.position = position
         self.hint = hint
         self.source = source
+        self.cli_message = cli_message
+        self.cli_hint = cli_hint
+
+    def in_command_line_words(self) -> AutodiffError:
+        """The same error as the command line says it (options instead of parameters)."""
+        self.message = self.cli_message or self.message
+        self.hint = self.cli_hint or self.hint
+        return self
 
 
 class InputError(AutodiffError):
-    """The user's input is wrong: syntax, names, values, arity, limits."""
+    """The input is wrong: syntax, names, values, arity, limits."""
 
     kind = "input error"
 
 
-class SyntaxError_(InputError):
+class ParseError(InputError):
+    """The text is not a program of the language."""
+
     kind = "syntax error"
 
 
-class NameError_(InputError):
+class NamingError(InputError):
+    """A name is unknown, or used as what it is not (a function as a value, ...)."""
+
     kind = "name error"
 
 
-class ValueError_(InputError):
+class InvalidValueError(InputError):
+    """A value is missing, not a number, or of a shape that cannot be combined."""
+
     kind = "value error"
 
 
@@ -66,11 +84,39 @@ class LimitError(InputError):
     kind = "limit exceeded"
 
 
+class UsageError(InputError):
+    """The command line is wrong: options, their values, their combinations."""
+
+    kind = "usage error"
+
+
+class BadRowError(InputError):
+    """A row of --points input is malformed."""
+
+    kind = "bad row"
+
+
 class EvaluationError(AutodiffError):
-    """The input was fine but evaluation failed (e.g. --strict and a non-finite result)."""
+    """The input was fine but evaluation failed (a non-finite result under strict, say)."""
 
     exit_code = ExitCode.EVALUATION_FAILED
     kind = "evaluation failed"
+
+
+class IOFailure(EvaluationError):
+    """A file or a standard stream could not be read or written."""
+
+    kind = "I/O error"
+
+
+class CheckFailedError(EvaluationError):
+    """A derivative disagrees with central differences beyond the tolerance."""
+
+    kind = "check failed"
+
+
+class GraphvizError(EvaluationError):
+    kind = "graphviz"
 
 
 def shorten(text: str, limit: int = 40) -> str:
@@ -80,11 +126,16 @@ def shorten(text: str, limit: int = 40) -> str:
     return f"{text[:limit - 12]}...{text[-9:]} ({len(text):,} characters)"
 
 
+def close_matches(word: str, candidates, n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """Near misses of ``word`` among ``candidates`` (difflib is imported only when asked)."""
+    import difflib  # lazy by policy: only a message needs it (see cli/main.py)
+
+    return difflib.get_close_matches(word, list(candidates), n=n, cutoff=cutoff)
+
+
 def did_you_mean(word: str, candidates) -> str | None:
     """A 'did you mean ...?' hint for near misses, or None."""
-    import difflib  # only when a message needs it (start-up time)
-
-    matches = difflib.get_close_matches(word, list(candidates), n=3, cutoff=0.6)
+    matches = close_matches(word, candidates)
     if not matches:
         return None
     quoted = " or ".join(f"'{m}'" for m in matches)

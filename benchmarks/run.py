@@ -39,9 +39,10 @@ sys.path.insert(0, str(ROOT))  # measure this checkout's code, installed or not
 import numpy as np  # noqa: E402
 from lark import Lark  # noqa: E402
 
-from autodiff_cli import api, engine  # noqa: E402
-from autodiff_cli.higher import derivative_graph_sizes  # noqa: E402
-from autodiff_cli.parser import parse  # noqa: E402
+from autodiff_cli import api  # noqa: E402
+from autodiff_cli.core import engine, graph as core_graph  # noqa: E402
+from autodiff_cli.core.higher import derivative_graph_sizes  # noqa: E402
+from autodiff_cli.language.parser import parse  # noqa: E402
 
 
 # --- sizes -------------------------------------------------------------------------------------
@@ -209,8 +210,8 @@ def engine_context():
 
 def engine_run(program) -> None:
     with engine_context():
-        graph = api.build(program, {"x": 0.5})
-        api.gradients(graph, ["x"])
+        graph = core_graph.build(program, {"x": 0.5})
+        core_graph.gradients(graph, ["x"])
 
 
 def torch_deep(torch, depth: int) -> None:

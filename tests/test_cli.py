@@ -186,7 +186,7 @@ def test_version_and_help():
 
 
 def test_help_and_version_do_not_import_numpy_or_lark():
-    code = ("import sys\nfrom autodiff_cli.entry import run\nrun(['--version'])\n"
+    code = ("import sys\nfrom autodiff_cli.cli.main import run\nrun(['--version'])\n"
             "run(['eval', '--help'])\n"
             "print(sorted(m for m in ('numpy', 'lark') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -229,23 +229,37 @@ def test_argument_mistakes_are_named(args, code, message):
     assert r.code == code and message in r.err and "Traceback" not in r.err
 
 
-def test_the_fast_path_knows_exactly_the_options_of_eval():
-    """entry.py reads `eval`'s options without Typer; they must be Typer's own."""
+def test_typer_and_the_fast_path_read_one_declaration_of_each_command():
+    """Every Typer parameter is a field of the command's options dataclass, with the
+    spellings its metadata gives, and the fast path reads the same table."""
+    import dataclasses
+
     import typer
 
-    from autodiff_cli import cli, entry
+    from autodiff_cli.cli import app
+    from autodiff_cli.options import COMMANDS, EvalOptions, flags_of
 
-    command = typer.main.get_command(cli.app).commands["eval"]
-    options = {}
-    for param in command.params:
-        if getattr(param, "param_type_name", "") == "option":
-            for opt in param.opts + param.secondary_opts:
-                options[opt] = (param.name, not (param.is_flag or param.count))
-    assert options == entry.EVAL_OPTIONS
+    commands = typer.main.get_command(app.app).commands
+    for name, options_class in COMMANDS.items():
+        params = {p.name: p for p in commands[name].params}
+        assert set(params) == {f.name for f in dataclasses.fields(options_class)}, name
+        spelled = {}
+        for param in params.values():
+            if getattr(param, "param_type_name", "") == "option":
+                for opt in param.opts + param.secondary_opts:
+                    spelled[opt] = (param.name, not (param.is_flag or param.count))
+        assert spelled == {**flags_of(options_class), "-h": ("help", False),
+                           "--help": ("help", False)} or spelled == flags_of(options_class)
+    from autodiff_cli.cli.main import fast_eval
+
+    options = fast_eval(["x^2", "--x", "3", "--order", "2", "--format=json", "--strict",
+                         "--var", "y=1", "--wrt", "x"])
+    assert options == EvalOptions(expression="x^2", values=("x=3", "y=1"), order=2,
+                                  format="json", strict=True, wrt="x")
 
 
 def test_the_one_shot_eval_does_not_import_typer():
-    code = ("import sys\nfrom autodiff_cli.entry import run\n"
+    code = ("import sys\nfrom autodiff_cli.cli.main import run\n"
             "run(['eval', 'x^2', '--x', '3', '--format', 'plain'])\n"
             "print('typer' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

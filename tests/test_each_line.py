@@ -32,13 +32,13 @@ def test_plain_rows_are_f_then_the_gradient(cli):
     r = cli("eval", "-", "--each-line", "--x", "2", "--y", "3",
             input="x^2\n\n# a comment\nx*y\ny\n")
     assert r.code == 0 and r.err == ""
-    assert r.out == "4.0\t4.0\n6.0\t3.0\t2.0\n3.0\t1.0\n"
+    assert r.out == "1\t4.0\t4.0\n4\t6.0\t3.0\t2.0\n5\t3.0\t1.0\n"  # line numbers first
 
 
 def test_wrt_fixes_the_columns(cli):
     r = cli("eval", "-", "--each-line", "--x", "2", "--y", "3", "--wrt", "x,y",
             input="x^2\ny\n")
-    assert r.out == "4.0\t4.0\t0.0\n3.0\t0.0\t1.0\n"
+    assert r.out == "1\t4.0\t4.0\t0.0\n2\t3.0\t0.0\t1.0\n"
 
 
 def test_a_value_no_line_uses_is_one_warning(cli):
@@ -53,20 +53,20 @@ def test_from_a_file_and_the_other_lines_still_run(cli, tmp_path):
     path.write_text("x^2\nq*2\nlog(x)\n")
     r = cli("eval", "--file", str(path), "--each-line", "--x", "1")
     assert r.code == 2
-    assert r.out == "1.0\t2.0\n0.0\t1.0\n"
+    assert r.out == "1\t1.0\t2.0\n3\t0.0\t1.0\n"
     assert "line 2" in r.err and "'q' has no value" in r.err
 
 
 def test_strict_makes_a_non_finite_line_fail(cli):
     r = cli("eval", "-", "--each-line", "--x", "0", "--strict", input="log(x)\nx+1\n")
     assert r.code == 1
-    assert r.out == "1.0\t1.0\n"
+    assert r.out == "2\t1.0\t1.0\n"
     assert "line 1" in r.err
 
 
 def test_a_line_that_is_not_utf8_is_reported(cli):
     r = cli("eval", "-", "--each-line", "--x", "1", input=b"x\n\xff\nx+1\n")
-    assert r.code == 2 and "line 2" in r.err and r.out == "1.0\t1.0\n2.0\t1.0\n"
+    assert r.code == 2 and "line 2" in r.err and r.out == "1\t1.0\t1.0\n3\t2.0\t1.0\n"
 
 
 def test_many_lines_in_one_process(cli):

@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from autodiff_cli import evaluate, registry
-from autodiff_cli.engine import Function, Variable, no_grad
+from autodiff_cli import evaluate
+from autodiff_cli.core import registry
+from autodiff_cli.core.engine import Function, Variable, no_grad
 
 
 def var(value, name="x"):
@@ -95,7 +96,7 @@ def test_backward_pops_latest_generation_first():
 
 
 def test_binding_is_one_node():
-    from autodiff_cli.parser import parse
+    from autodiff_cli.language.parser import parse
 
     program = parse("a = square(x); y = square(a) + square(a)")
     calls = [n.name for n in program.nodes if n.kind == "call"]
@@ -138,8 +139,8 @@ def test_100000_deep_chain_in_the_engine():
 # --- the other engine rules ---------------------------------------------------------
 
 def test_inputs_the_output_does_not_reach_get_zero_not_none():
-    from autodiff_cli.api import build, gradients
-    from autodiff_cli.parser import parse
+    from autodiff_cli.core.graph import build, gradients
+    from autodiff_cli.language.parser import parse
 
     graph = build(parse("a = y*2; x^2"), {"x": 3.0, "y": 1.0})
     grads = gradients(graph, ["x", "y"])

@@ -39,7 +39,7 @@ def test_table_lists_every_name(cli):
 
 
 def test_plain_in_a_pipe_is_one_tab_separated_line_per_function(cli):
-    from autodiff_cli import registry
+    from autodiff_cli.core import registry
 
     run = cli("functions")
     lines = run.out.splitlines()

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from autodiff_cli.gradcheck import HEADER, check, compare
-from autodiff_cli.parser import parse
+from autodiff_cli.core.check import HEADER, check, compare
+from autodiff_cli.language.parser import parse
 
 
 def table_rows(out: str) -> list[list[str]]:
@@ -114,7 +114,7 @@ def test_the_api():
 
 
 def test_a_nan_error_has_a_nan_relative_error_whatever_the_argument_order():
-    from autodiff_cli.gradcheck import compare
+    from autodiff_cli.core.check import compare
 
     for analytic, numeric in ((0.0, float("nan")), (float("nan"), 0.0)):
         row = compare("df/dx", analytic, numeric, rtol=1e-5, atol=1e-7)

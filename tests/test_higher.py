@@ -9,7 +9,7 @@ import pytest
 import sympy
 
 from autodiff_cli import evaluate
-from autodiff_cli.higher import derivative_graph_sizes
+from autodiff_cli.core.higher import derivative_graph_sizes
 
 X, Y = sympy.symbols("x y", real=True)
 

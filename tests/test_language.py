@@ -7,7 +7,7 @@ import pytest
 
 from autodiff_cli import evaluate
 from autodiff_cli.errors import InputError
-from autodiff_cli.parser import parse
+from autodiff_cli.language.parser import parse
 
 
 @pytest.mark.parametrize("text,value", [
@@ -114,12 +114,12 @@ def test_a_new_line_inside_parentheses_continues_the_expression():
 
 
 def test_expected_tokens_are_exactly_what_the_parser_accepts():
-    from autodiff_cli.errors import SyntaxError_
+    from autodiff_cli.errors import ParseError
 
-    with pytest.raises(SyntaxError_) as info:
+    with pytest.raises(ParseError) as info:
         parse("x)")
     assert "')'" not in info.value.message.split("; expected")[1]
-    with pytest.raises(SyntaxError_) as info:
+    with pytest.raises(ParseError) as info:
         parse("(x $")
     assert info.value.message.endswith("expected an operator (+ - * / ^) or ')'")
 

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from autodiff_cli.api import evaluate
-from autodiff_cli.parser import parse
+from autodiff_cli.language.parser import parse
 from conftest import ROOT
 
 EXPR = "x*y + sin(x)*exp(y)"
@@ -182,7 +182,7 @@ PEAK_REPORTER = ("import atexit, sys\n"
                  "            sys.stderr.write('PEAK_KB ' + line.split()[1] + '\\n')\n"
                  "atexit.register(report)\n"
                  "sys.argv = ['autodiff'] + sys.argv[1:]\n"
-                 "from autodiff_cli.entry import main\n"
+                 "from autodiff_cli.cli.main import main\n"
                  "main()\n")
 
 

@@ -24,10 +24,10 @@ sp = pytest.importorskip("sympy")
 from hypothesis import assume, given, note, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from autodiff_cli import registry  # noqa: E402
-from autodiff_cli.api import build, gradients  # noqa: E402
-from autodiff_cli.engine import gc_paused  # noqa: E402
-from autodiff_cli.parser import parse  # noqa: E402
+from autodiff_cli.core import registry  # noqa: E402
+from autodiff_cli.core.graph import build, gradients  # noqa: E402
+from autodiff_cli.core.engine import gc_paused  # noqa: E402
+from autodiff_cli.language.parser import parse  # noqa: E402
 
 
 N = 3  # the vector variable v has three elements

@@ -2,7 +2,8 @@
 
 import re
 
-from autodiff_cli import catalogue, registry
+from autodiff_cli.core import registry
+from autodiff_cli.views import catalogue
 from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

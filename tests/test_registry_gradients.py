@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 import sympy
 
-from autodiff_cli import registry
-from autodiff_cli.engine import Variable, apply
+from autodiff_cli.core import registry
+from autodiff_cli.core.engine import Variable, apply
 
 SPECS = list(registry.FUNCTIONS.values())
 IDS = [f"{s.name}/{s.arity}" for s in SPECS]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from autodiff_cli import evaluate
-from autodiff_cli.trace_render import table
+from autodiff_cli.views.trace import table
 from golden_files import check
 
 SEED = "a = square(x); y = square(a) + square(a)"
@@ -126,7 +126,7 @@ def test_one_step_is_singular_and_a_repeated_input_appears_twice(cli):
 def test_a_wide_trace_lists_the_head_of_the_queue_and_counts_the_rest(cli):
     """The queue after each step is cut to its first entries, so a trace of a wide graph
     stays linear in size (the full queue at every step would be quadratic)."""
-    from autodiff_cli import engine
+    from autodiff_cli.core import engine
 
     terms = 200
     r = cli("eval", " + ".join(["sin(x)"] * terms), "--x", "1", "--trace", "--format", "json")

@@ -1,7 +1,7 @@
-"""The pipeline modes of ``eval``: ``--points`` (many rows) and ``--each-line`` (many programs).
+"""``eval --points``: the loop over blocks of rows, streamed, with a progress bar on a terminal.
 
-``cli.eval_command`` hands over with one call to ``run``; everything about the
-modes lives here, in ``points``, ``each_line`` and ``streaming``.
+``cli/commands.py`` hands over a parsed program, its values and the options in one
+call to ``run``; ``rows`` parses, evaluates and formats one block.
 """
 
 from __future__ import annotations
@@ -9,33 +9,15 @@ from __future__ import annotations
 import os
 import sys
 import time
-from pathlib import Path
 
-from .arguments import UsageError
-from .errors import ExitCode, InputError
+from ..core.program import Program
+from ..errors import BadRowError, ExitCode, InputError, IOFailure
+from ..options import EvalOptions, flag
+from ..views import terminal
+from . import rows
+from .streaming import Output, blocks, open_input
 
 PROGRESS_AFTER = 0.5  # seconds: short runs never show a bar
-
-
-def run(*, expression: str | None, file: Path | None, points: str | None, each_line: bool,
-        var: list[str], wrt: str | None, fmt: str, strict: bool, no_color: bool,
-        delimiter: str | None, skip_bad_rows: bool, max_size: int, order: int = 1) -> int:
-    """Run ``--points`` or ``--each-line``; returns the exit code."""
-    if fmt == "auto":
-        fmt = "plain"  # rows stream: a table would have to wait for the end
-    if fmt == "table":
-        raise UsageError("--format table does not stream", hint="use --format plain or json")
-    if points is not None and each_line:
-        raise UsageError("give --points or --each-line, not both")
-    if each_line:
-        from .each_line import run_lines
-
-        if order != 1:
-            raise UsageError("--order works with --points, not with --each-line",
-                             hint="evaluate those lines one at a time with --order")
-        return run_lines(expression, file, var, wrt, fmt, strict, no_color, max_size)
-    return run_points(expression, file, points, var, wrt, fmt, strict, no_color, delimiter,
-                      skip_bad_rows, max_size, order)
 
 
 def _decode(data: bytes, first_line: int) -> str:
@@ -47,18 +29,10 @@ def _decode(data: bytes, first_line: int) -> str:
                          hint="the rows must be text") from None
 
 
-def run_points(expression, file, points, var, wrt, fmt, strict, no_color, delimiter,
-               skip_bad_rows, max_size, order=1) -> int:
-    from . import points as pts, report
-    from .commands import IOFailure, load
-    from .streaming import Output, blocks, open_input
-
-    if points == "-" and (expression == "-" or (file is not None and str(file) == "-")):
-        raise UsageError("the program and the points cannot both come from stdin",
-                         hint="give the expression as an argument or with --file PATH")
-    program, values, warnings = load(expression, file, var, max_size)
-    for message in warnings:
-        report.warning(message, no_color)
+def run(program: Program, values: dict, options: EvalOptions) -> int:
+    """Evaluate ``program`` at every row of ``options.points``; returns the exit code."""
+    fmt = "plain" if options.format == "auto" else options.format  # rows stream: no table
+    points, no_color, strict = options.points, options.no_color, options.strict
     try:
         stream = open_input(points)
     except OSError as error:
@@ -78,21 +52,22 @@ def run_points(expression, file, points, var, wrt, fmt, strict, no_color, delimi
                 if text is None:
                     continue
                 head, _, text = text.partition("\n")
-                layout = pts.read_header(head, delimiter, program, values, wrt)
-                layout.order = order
-                out.add(pts.header_line(layout, fmt))
+                layout = rows.read_header(head, options.delimiter, program, values, options.wrt)
+                layout.order = options.order
+                out.add(rows.header_line(layout, fmt))
                 line += 1
                 count = text.count("\n")
             bad: list = []
-            block = pts.parse_block(text, line, layout, bad)
-            if bad and not skip_bad_rows:
-                _emit(program, pts._cut(block, bad[0][0]), layout, fmt, strict, out, no_color,
+            block = rows.parse_block(text, line, layout, bad)
+            if bad and not options.skip_bad_rows:
+                _emit(program, rows.cut(block, bad[0][0]), layout, fmt, strict, out, no_color,
                       seen_warnings)
                 out.flush()
-                raise pts.BadRow(f"line {bad[0][0]}: {bad[0][1]}",
-                                 hint="fix the row, or pass --skip-bad-rows to skip such rows")
+                raise BadRowError(f"line {bad[0][0]}: {bad[0][1]}",
+                                  hint=f"fix the row, or pass {flag(EvalOptions, 'skip_bad_rows')} "
+                                       "to skip such rows")
             for number, message in bad:
-                report.warning(f"line {number} skipped: {message}", no_color)
+                terminal.warning(f"line {number} skipped: {message}", no_color)
             failed += len(bad)
             _emit(program, block, layout, fmt, strict, out, no_color, seen_warnings)
             out.flush()
@@ -115,17 +90,15 @@ def _skip_to_header(text: str, line: int):
 
 
 def _emit(program, block, layout, fmt, strict, out, no_color, seen: set) -> None:
-    from . import points as pts, report
-
     if not block.echo:
         return
-    value, gradient, higher, warnings = pts.evaluate_block(program, block, layout, strict)
+    value, gradient, higher, warnings = rows.evaluate_block(program, block, layout, strict)
     for message in warnings:
         key = message.split(":")[0]
         if key not in seen:  # once per kind, not once per block or row
             seen.add(key)
-            report.warning(message, no_color)
-    out.add(pts.render_block(block, layout, value, gradient, fmt, higher))
+            terminal.warning(message, no_color)
+    out.add(rows.render_block(block, layout, value, gradient, fmt, higher))
 
 
 class Progress:
@@ -156,14 +129,10 @@ class Progress:
         if not self.enabled:
             return
         if self.bar is None and time.monotonic() - self.start >= PROGRESS_AFTER:
-            from rich.console import Console
             from rich.progress import (BarColumn, DownloadColumn, Progress as Bar,
                                        SpinnerColumn, TextColumn, TimeElapsedColumn)
 
-            from .report import color_wanted
-
-            styled = color_wanted(sys.stderr, self.no_color)
-            console = Console(stderr=True, color_system="auto" if styled else None)
+            console = terminal.error_console(self.no_color)
             self.bar = Bar(SpinnerColumn(), TextColumn("points"), BarColumn(), DownloadColumn(),
                            TimeElapsedColumn(), console=console, transient=True,
                            redirect_stdout=False, redirect_stderr=False)

@@ -1,4 +1,4 @@
-"""``eval EXPR --points FILE|-``: one evaluation per input row, vectorised a block at a time.
+"""One block of ``--points`` rows: the header, parsing, a vectorised evaluation, the output.
 
 The header names the columns; the columns the program uses are its variables,
 the others pass through untouched. A block of rows is parsed with numpy,
@@ -16,20 +16,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .api import evaluate, resolve_wrt
-from .arguments import UsageError
-from .errors import InputError, ValueError_, did_you_mean
-from .program import Program
+from ..api import evaluate
+from ..core.graph import resolve_wrt
+from ..core.program import Program
+from ..errors import InputError, InvalidValueError, UsageError, did_you_mean
+from ..views.record import higher_labels, higher_values, jsonable, number
 
 DELIMITERS = {",": ",", "comma": ",", ";": ";", "tab": "\t", "\t": "\t",
               "space": None, " ": None, "whitespace": None}
 _SKIPPED = re.compile(r"^[ \t\r]*(#|$)", re.MULTILINE)  # blank lines and comments
 _RUNS = re.compile(r"[ \t]+")
 _EDGES = re.compile(r"^[ \t]+|[ \t]+$", re.MULTILINE)
-
-
-class BadRow(InputError):
-    kind = "bad row"
 
 
 def delimiter_for(option: str | None, header: str) -> str | None:
@@ -82,7 +79,7 @@ def read_header(line: str, option: str | None, program: Program, values: dict,
             constants[name] = values[name]
         else:
             hint = did_you_mean(name, columns) or f"add a column '{name}' or give --{name} VALUE"
-            raise ValueError_(f"the variable '{name}' is neither a column nor a value",
+            raise InvalidValueError(f"the variable '{name}' is neither a column nor a value",
                               hint=hint)
     rowwise = program.has_reductions or any(np.ndim(v) > 0 for v in constants.values())
     unused = [name for name in values if name not in program.inputs]
@@ -173,9 +170,7 @@ def _is_number(text: str) -> bool:
 
 def evaluate_block(program: Program, block: Block, layout: Layout, strict: bool):
     """(values, {name: gradient}, higher, warnings) for the rows of a block, as float64
-    arrays; ``higher`` has one column per label of ``render.higher_labels`` (--order)."""
-    from .render import higher_values
-
+    arrays; ``higher`` has one column per label of ``record.higher_labels`` (--order)."""
     n = len(block.echo)
     if layout.rowwise:
         return _rowwise(program, block, layout, strict)
@@ -189,8 +184,6 @@ def evaluate_block(program: Program, block: Block, layout: Layout, strict: bool)
 
 
 def _rowwise(program: Program, block: Block, layout: Layout, strict: bool):
-    from .render import higher_labels, higher_values
-
     values, grads, warnings = [], {name: [] for name in layout.wrt}, []
     higher = [[] for _ in higher_labels(layout.wrt, layout.order)]
     for i in range(len(block.echo)):
@@ -212,18 +205,14 @@ def header_line(layout: Layout, fmt: str) -> str:
     """The plain header: the input columns, f, then df/dNAME for each variable."""
     if fmt != "plain":
         return ""
-    from .render import higher_labels
-
     labels = ["f"] + [f"df/d{n}" for n in layout.wrt] + higher_labels(layout.wrt, layout.order)
     return "\t".join(layout.columns + labels) + "\n"
 
 
 def _texts(values) -> list[str]:
-    """Each value exactly as ``render.number`` prints it (repr of the float)."""
+    """Each value exactly as ``record.number`` prints it (repr of the float)."""
     if isinstance(values, np.ndarray) and values.ndim == 1:
         return list(map(repr, values.tolist()))
-    from .render import number
-
     return [number(v) for v in values]
 
 
@@ -234,11 +223,10 @@ def _json_texts(values) -> list[str]:
         for i in np.flatnonzero(~np.isfinite(values)).tolist():
             texts[i] = f'"{texts[i]}"'
         return texts
-    from .render import jsonable
-
     return [json.dumps(jsonable(v)) for v in values]
 
 
+# A fast writer, built from strings: equal to ``record``'s JSON layout (a test compares them).
 def render_block(block: Block, layout: Layout, value, gradient: dict, fmt: str,
                  higher: list = ()) -> str:
     if not block.echo:
@@ -288,7 +276,7 @@ def _json_higher(layout: Layout, texts: list[list[str]], first: dict[str, list[s
     return member
 
 
-def _cut(block: Block, line: int) -> Block:
+def cut(block: Block, line: int) -> Block:
     """The rows of a block before ``line`` (what comes out before a bad row stops the run)."""
     keep = sum(1 for n in block.lines if n < line)
     return Block(block.echo[:keep], block.lines[:keep],

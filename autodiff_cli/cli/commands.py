@@ -1,133 +1,22 @@
-"""What the commands do, apart from parsing their arguments (which is Typer's, in cli.py).
+"""What each command does, given its options object: pick the mode and the view, make the call.
 
-Nothing here imports Typer: the entry point runs ``evaluate_command`` directly for
-the common ``autodiff eval EXPR --x 2`` and saves Typer's import on every one-shot run.
+Nothing here imports Typer: ``main.py`` runs ``run_eval`` directly for the common
+one-shot ``autodiff eval EXPR --x 2``. The table views import Rich only when a
+table is drawn (a door of the lazy-import policy, see main.py).
 """
 
 from __future__ import annotations
 
-import os
 import sys
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # pathlib costs a few ms of start-up that the one-shot eval does not need
-    from pathlib import Path
-
-from .errors import EvaluationError, ExitCode, InputError, shorten
-
-DEFAULT_MAX_SIZE = 64 * 1024 * 1024  # characters of a program
-
-
-def silence_stdout() -> None:
-    """The reader went away (autodiff ... | head -1): send what is left to /dev/null."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-
-
-def evaluate_command(expression: str | None = None, var: list[str] | None = None,
-                     file: Path | None = None, wrt: str | None = None, output_format: str = "auto",
-                     strict: bool = False, show_trace: bool = False, order: int = 1,
-                     no_color: bool = False, max_size: int = DEFAULT_MAX_SIZE,
-                     points: str | None = None, delimiter: str | None = None,
-                     skip_bad_rows: bool = False, each_line: bool = False,
-                     debug: bool = False) -> int:
-    """``autodiff eval``: called by the Typer command and by the entry point's fast path."""
-    from .higher import check_order
-
-    check_order(order)
-    if points is not None or each_line:
-        from .arguments import UsageError
-        from .pipelines import run as run_pipeline
-
-        if show_trace:
-            raise UsageError("--trace works on one evaluation, not with --points or "
-                             "--each-line", hint="trace one of those points on its own")
-        return run_pipeline(expression=expression, file=file, points=points, each_line=each_line,
-                            var=var or [], wrt=wrt, fmt=output_format, strict=strict,
-                            no_color=no_color, delimiter=delimiter, skip_bad_rows=skip_bad_rows,
-                            max_size=max_size, order=order)
-    from .api import evaluate
-    from . import render, report
-
-    program, values, warnings = load(expression, file, var, max_size)
-    result = evaluate(program, values, wrt=wrt, strict=strict, trace=show_trace,
-                      order=order)
-    result.warnings[:0] = warnings
-    for message in result.warnings:
-        report.warning(message, no_color)
-    if show_trace:
-        from . import trace_render
-
-        error_console(no_color).print(trace_render.table(result.trace))
-    fmt = resolve_format(output_format)
-    if fmt == "table":
-        console(no_color).print(render.table(result))
-    else:
-        extra = {"trace": result.trace.as_json()} if show_trace else None
-        write(render.plain(result) if fmt == "plain" else render.as_json(result, extra))
-    return ExitCode.OK
-
-
-def console(no_color: bool):
-    from rich.console import Console
-
-    from .report import color_wanted
-
-    # color_system=None, not just no_color: NO_COLOR and --no-color mean no bold or dim either.
-    styled = color_wanted(sys.stdout, no_color)
-    return Console(no_color=no_color or None, color_system="auto" if styled else None,
-                   highlight=False, soft_wrap=not sys.stdout.isatty())
-
-
-def error_console(no_color: bool):
-    """A Rich console on stderr (the trace): colour only where report.py would use it."""
-    from rich.console import Console
-
-    from .report import color_wanted
-
-    return Console(stderr=True, highlight=False,
-                   color_system="auto" if color_wanted(sys.stderr, no_color) else None)
-
-
-def write(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
-
-
-def render_text(renderable) -> str:
-    """A Rich renderable as plain text (no colour, no wrapping), for a file."""
-    import io
-
-    from rich.console import Console
-
-    buffer = io.StringIO()
-    # Wide enough that nothing is cut: a pipe has no width to respect.
-    Console(file=buffer, color_system=None, soft_wrap=True, width=400).print(renderable)
-    return buffer.getvalue()
-
-
-def save_or_write(path: Path | None, text: str) -> None:
-    """Write ``text`` to the file, or to stdout without one."""
-    if path is None or str(path) == "-":
-        write(text)
-        return
-    try:
-        with open(path, "w", encoding="utf-8") as out:
-            out.write(text)
-    except OSError as error:
-        raise IOFailure(f"cannot write {path}: {error.strerror or error}") from None
-
-
-def load(expression: str | None, file: Path | None, var: list[str] | None, max_size: int):
-    """The program (from EXPR, '-' or --file), its values, and warnings about unused ones."""
-    from .arguments import UsageError
-    from .parser import parse
-
-    if max_size < 1:
-        raise UsageError(f"--max-size must be at least 1, got {max_size}")
-    program = parse(read_program(expression, file), max_chars=max_size)
-    values, warnings = collect_values(var or [], program.variables)
-    return program, values, warnings
+from ..api import evaluate
+from ..core.higher import check_order
+from ..errors import ExitCode, IOFailure, UsageError
+from ..options import CheckOptions, EvalOptions, FunctionsOptions, GraphOptions
+from ..views import record, terminal
+from .arguments import check_unused_names
+from .inputs import load
+from .values import collect_values
 
 
 def resolve_format(fmt: str) -> str:
@@ -137,62 +26,144 @@ def resolve_format(fmt: str) -> str:
     return fmt
 
 
-def read_program(expression: str | None, file: Path | None) -> str:
-    from .arguments import UsageError
+def run_eval(options: EvalOptions) -> int:
+    """``autodiff eval``: one evaluation, ``--points`` or ``--each-line``."""
+    check_order(options.order)
+    if options.wrt is not None and not options.wrt.replace(",", "").strip():
+        raise UsageError("--wrt names no variable", hint="for example --wrt x,y")
+    if options.points is not None or options.each_line:
+        return _run_batch(options)
+    program, values, warnings = load("eval", options)
+    result = evaluate(program, values, wrt=options.wrt, strict=options.strict,
+                      trace=options.trace, order=options.order)
+    result.warnings[:0] = warnings
+    for message in result.warnings:
+        terminal.warning(message, options.no_color)
+    if options.trace:
+        from ..views import trace as trace_view
 
-    if expression is not None and file is not None:
-        raise UsageError("give the expression or --file, not both")
-    if file is None and expression is None:
-        raise UsageError("no expression given", hint='autodiff eval "x^2" --x 3, or --file PATH')
-    if file is not None and str(file) != "-":
-        try:
-            with open(file, "rb") as source:
-                data = source.read()
-        except OSError as error:
-            raise IOFailure(f"cannot read {file}: {error.strerror or error}") from None
-        return decode(data, str(file))
-    if expression == "-" or file is not None:
-        try:
-            data = sys.stdin.buffer.read()
-        except (OSError, AttributeError) as error:
-            raise IOFailure(f"cannot read standard input: {error}") from None
-        return decode(data, "standard input")
-    return expression
+        terminal.error_console(options.no_color).print(trace_view.table(result.trace))
+    fmt = resolve_format(options.format)
+    if fmt == "table":
+        terminal.console(options.no_color).print(record.table(result))
+    elif fmt == "plain":
+        terminal.write(record.plain(result))
+    else:
+        extra = None
+        if options.trace:
+            from ..views import trace as trace_view
+
+            extra = {"trace": trace_view.as_json(result.trace)}
+        terminal.write(record.as_json(result, extra=extra))
+    return ExitCode.OK
 
 
-def decode(data: bytes, origin: str) -> str:
+def _run_batch(options: EvalOptions) -> int:
+    """The streaming modes: checks common to both, then one call."""
+    if options.trace:
+        raise UsageError("--trace works on one evaluation, not with --points or --each-line",
+                         hint="trace one of those points on its own")
+    if options.format == "table":
+        raise UsageError("--format table does not stream", hint="use --format plain or json")
+    if options.points is not None and options.each_line:
+        raise UsageError("give --points or --each-line, not both")
+    if options.each_line:
+        from ..batch import each_line
+
+        if options.order != 1:
+            raise UsageError("--order works with --points, not with --each-line",
+                             hint="evaluate those lines one at a time with --order")
+        if options.expression is None and options.file is None:
+            raise UsageError("no programs given",
+                             hint="autodiff eval - --each-line < programs.txt")
+        values, _ = collect_values(options.values, None)
+        check_unused_names("eval", values)  # no line is parsed yet: a typo is a typo
+        return each_line.run(options, values)
+    from ..batch import points
+
+    if options.points == "-" and (options.expression == "-" or options.file == "-"):
+        raise UsageError("the program and the points cannot both come from stdin",
+                         hint="give the expression as an argument or with --file PATH")
+    program, values, warnings = load("eval", options)
+    for message in warnings:
+        terminal.warning(message, options.no_color)
+    return points.run(program, values, options)
+
+
+def run_graph(options: GraphOptions) -> int:
+    """``autodiff graph``: the computational graph as DOT, a text tree, or an image."""
+    from ..core.graph import build, gradients
+    from ..core.ids import GraphIds
+    from ..views import graph as graph_view, graphviz
+
+    program, values, warnings = load("graph", options)
+    graph = build(program, values)
+    gradients(graph, program.variables, retain_grad=True)  # every node shows its gradient
+    for message in warnings + graph.warnings:
+        terminal.warning(message, options.no_color)
+    ids = GraphIds.walk(graph.output)
+    output = options.output
+    fmt = options.format
+    if fmt == "auto":
+        named_text = output is not None and output.lower().endswith(".txt")
+        fmt = "text" if named_text or (output is None and sys.stdout.isatty()) else "dot"
+    if output is not None and graphviz.image_format(output):
+        if fmt == "text":
+            raise UsageError(f"{output} is an image; --format text writes text",
+                             hint="--output graph.txt")
+        graphviz.render(graph_view.dot(ids, program.source), output)
+    elif fmt == "dot":
+        save_or_write(output, graph_view.dot(ids, program.source))
+    elif output is None and sys.stdout.isatty():
+        console = terminal.console(options.no_color)
+        console.print(graph_view.tree_group(ids, console.width))
+    else:
+        save_or_write(output, terminal.render_text(graph_view.tree_group(ids)))
+    return ExitCode.OK
+
+
+def run_check(options: CheckOptions) -> int:
+    """``autodiff check``: exact derivatives against central differences; exit 1 if any is off."""
+    from ..core import check
+    from ..views import check as check_view
+
+    check.validate(options.eps, options.rtol, options.atol, options.order)
+    program, values, warnings = load("check", options)
+    report = check.check(program, values, eps=options.eps, rtol=options.rtol,
+                         atol=options.atol, order=options.order)
+    for message in warnings + report.warnings:
+        terminal.warning(message, options.no_color)
+    fmt = resolve_format(options.format)
+    if fmt == "table":
+        terminal.console(options.no_color).print(check_view.table(report))
+    else:
+        terminal.write(check_view.plain(report) if fmt == "plain" else check_view.as_json(report))
+    if report.failures:
+        terminal.error(check.failure(report), options.no_color)
+        return ExitCode.EVALUATION_FAILED
+    return ExitCode.OK
+
+
+def run_functions(options: FunctionsOptions) -> int:
+    """``autodiff functions``: the registry, for people or for grep."""
+    from ..views import catalogue
+
+    fmt = resolve_format(options.format)
+    if fmt == "table":
+        terminal.console(options.no_color).print(catalogue.table())
+    else:
+        terminal.write({"markdown": catalogue.markdown, "json": catalogue.as_json,
+                        "plain": catalogue.plain}[fmt]())
+    return ExitCode.OK
+
+
+def save_or_write(path: str | None, text: str) -> None:
+    """Write ``text`` to the file, or to stdout without one."""
+    if path is None or path == "-":
+        terminal.write(text)
+        return
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise InputError(f"{origin} is not UTF-8 text (byte 0x{data[error.start]:02x} at "
-                         f"offset {error.start})", hint="the program must be text") from None
-
-
-def collect_values(assignments: list[str], used: list[str]) -> tuple[dict, list[str]]:
-    """--var NAME=VALUE strings to float64 values; warnings for values the program ignores."""
-    from .arguments import parse_assignment, parse_value
-
-    import numpy as np
-
-    texts: dict[str, str] = {}
-    warnings = []
-    for assignment in assignments:
-        name, text = parse_assignment(assignment)
-        if name in texts and texts[name] != text:
-            warnings.append(f"--{shorten(name)} was given twice; using the last value, "
-                            f"{shorten(text)}")
-        texts[name] = text
-    values = {name: parse_value(name, text) for name, text in texts.items()}
-    for name, value in values.items():
-        if np.isinf(value).any() and "inf" not in texts[name].lower():
-            warnings.append(f"--{shorten(name)} {shorten(texts[name])} is too large for float64 "
-                            "and becomes inf")
-    warnings += [f"--{shorten(name)} is not used by the expression"
-                 for name in values if name not in used]
-    return values, warnings
-
-
-class IOFailure(EvaluationError):
-    kind = "I/O error"
-
-
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as error:
+        raise IOFailure(f"cannot write {path}: {error.strerror or error}") from None

@@ -1,120 +1,156 @@
-"""The process entry point: ``autodiff`` and ``python -m autodiff_cli``.
+"""The process entry point, ``autodiff`` and ``python -m autodiff_cli``: the error boundary.
 
 Errors are reported here, once, for every command: one paragraph on stderr and the
-documented exit code, never a traceback (except with --debug).
+documented exit code, never a traceback (except with --debug). A reader that goes
+away (``| head -1``) ends the run quietly; a closed or full stdout is an I/O error.
 
-The common one-shot ``autodiff eval EXPR --x 2 ...`` skips Typer entirely (its
-import and command set-up cost about 25 ms, a fifth of such a run): its few
-options are read here with the same normaliser Typer's path uses. Anything else,
-or anything unusual (--help, a malformed option), goes to Typer (``cli.py``);
-a test checks that the table below matches the Typer command's options.
+The lazy-import policy, in one place (a test pins what a one-shot eval imports):
+- A plain one-shot ``autodiff eval EXPR --x 2`` skips Typer and click (their import
+  and set-up cost about 25 ms of a 100 ms run): ``fast_eval`` reads its options from
+  the same declarations Typer's commands are made from (``options.py``).
+- ``--help``, ``--version`` and completion import neither numpy nor Lark: the
+  commands import what they compute with only when they run.
+- Rich is imported where a table, a tree or a progress bar is drawn; ``json`` where
+  a JSON document is written; ``difflib`` where a did-you-mean is written; the
+  precomputed parser tables when a program is parsed. Everything else imports at
+  the top of its module.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 import sys
+from dataclasses import fields
 
-from .errors import AutodiffError, ExitCode, LimitError
+from ..errors import AutodiffError, ExitCode, LimitError, UsageError
+from ..options import COMMANDS, EvalOptions
+from .arguments import HELP, split
+from .streams import check_stdout, flush_stdout, silence_stdout
+from ..views import terminal
 
-# The options of `eval`: the parameter each sets, and whether it takes a value.
-EVAL_OPTIONS = {
-    "--var": ("var", True), "-v": ("var", True), "--file": ("file", True), "-f": ("file", True),
-    "--wrt": ("wrt", True), "--format": ("output_format", True), "--order": ("order", True),
-    "--max-size": ("max_size", True), "--points": ("points", True),
-    "--delimiter": ("delimiter", True), "--strict": ("strict", False),
-    "--trace": ("show_trace", False), "--debug": ("debug", False),
-    "--no-color": ("no_color", False), "--skip-bad-rows": ("skip_bad_rows", False),
-    "--each-line": ("each_line", False),
-}
-_FORMATS = ("auto", "table", "plain", "json")
-_CONVERT = {"order": int, "max_size": int}  # --file stays a str: open() takes either
+# What people type when they mean another command.
+_OTHER_WORDS = {"grad": "eval", "gradient": "eval", "evaluate": "eval", "derive": "eval",
+                "derivative": "eval", "diff": "eval", "differentiate": "eval",
+                "calc": "eval", "plot": "graph", "verify": "check", "list": "functions",
+                "help": "--help"}
 
 
-def fast_eval_arguments(argv: list[str]) -> dict | None:
-    """The keyword arguments of ``commands.evaluate_command``, or None to let Typer parse."""
-    if not argv or argv[0] != "eval" or "--help" in argv or "_AUTODIFF_COMPLETE" in os.environ:
-        return None
-    from .arguments import normalise
-
-    tokens = normalise(argv[1:], {opt: takes for opt, (_, takes) in EVAL_OPTIONS.items()})
-    kwargs: dict = {"var": []}
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if token == "--":
-            kwargs["expression"] = tokens[i + 1] if i + 1 < len(tokens) else None
-            break
-        name, eq, value = token.partition("=")
-        if name not in EVAL_OPTIONS:
+def fast_eval(tokens: list[str]) -> EvalOptions | None:
+    """``eval``'s options read without Typer, or None for Typer to handle (help, a bad value)."""
+    args = split("eval", tokens)
+    by_flag = {flag: f for f in fields(EvalOptions) for flag in f.metadata.get("flags", ())}
+    kwargs: dict = {"values": tuple(args.values)}
+    for flag, text in args.options:
+        f = by_flag.get(flag)
+        if f is None:  # -h, --help
             return None
-        key, takes_value = EVAL_OPTIONS[name]
-        if not takes_value:
-            if eq:
-                return None
-            kwargs[key] = True
-            i += 1
+        if f.type is bool:
+            if text is not None:
+                return None  # --strict=yes: Typer says what is wrong with it
+            kwargs[f.name] = True
             continue
-        if not eq:
-            value = tokens[i + 1]  # normalise made sure it is there
-            i += 1
-        i += 1
-        if key == "var":
-            kwargs["var"].append(value)
-        elif key == "output_format" and value not in _FORMATS:
+        if f.metadata["choices"] and text not in f.metadata["choices"]:
             return None
-        else:
-            try:
-                kwargs[key] = _CONVERT.get(key, str)(value)
-            except ValueError:
-                return None  # Typer says what is wrong with it
-    return kwargs
+        try:
+            kwargs[f.name] = int(text) if f.type is int else text
+        except ValueError:
+            return None
+    if args.positional:
+        kwargs["expression"] = args.positional[0]
+    return EvalOptions(**kwargs)
 
 
 def dispatch(argv: list[str]) -> int:
-    kwargs = fast_eval_arguments(argv)
-    if kwargs is None:
-        from .cli import run_typer
+    if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
+        raise _unknown_command(argv)
+    if argv[:1] == ["eval"] and not set(argv) & set(HELP) \
+            and "_AUTODIFF_COMPLETE" not in os.environ:
+        options = fast_eval(argv[1:])
+        if options is not None:
+            from .commands import run_eval
 
-        return run_typer(argv)
-    from .commands import evaluate_command
+            return run_eval(options)
+    from .app import run_typer
 
-    return evaluate_command(**kwargs)
+    return run_typer(argv)
+
+
+def _unknown_command(argv: list[str]) -> UsageError:
+    word = argv[0]
+    if word in _OTHER_WORDS:
+        meant = _OTHER_WORDS[word]
+        return UsageError(f"autodiff has no command '{word}'",
+                          hint=f"autodiff {shlex.join([meant] + argv[1:])}" if meant != "--help"
+                          else "autodiff --help")
+    from ..errors import close_matches
+
+    near = close_matches(word, COMMANDS, n=1)
+    if near:
+        return UsageError(f"autodiff has no command '{word}'",
+                          hint=f"did you mean autodiff {shlex.join([near[0]] + argv[1:])}?")
+    # Most likely an expression with the command word forgotten.
+    return UsageError(f"'{word}' is not a command",
+                      hint=f"to evaluate it: autodiff {shlex.join(['eval'] + argv)}; the "
+                           f"commands are {', '.join(COMMANDS)}")
 
 
 def run(argv: list[str]) -> int:
     """Run the command line; return the exit code. Reports errors, never raises."""
-    from . import report
-
     debug = "--debug" in argv
     no_color = "--no-color" in argv
     try:
-        return dispatch(argv) or 0
+        check_stdout()
+        code = dispatch(argv) or 0
+        flush_stdout()
+        return code
     except AutodiffError as error:
-        report.error(error, no_color)
+        _report(error, no_color)
         return error.exit_code
     except KeyboardInterrupt:
-        sys.stderr.write("\n")
+        _quietly(sys.stderr.write, "\n")
         return ExitCode.INTERRUPTED
     except BrokenPipeError:
         raise
     except MemoryError:
-        report.error(LimitError("out of memory", hint="try a smaller input"), no_color)
+        _report(LimitError("out of memory", hint="try a smaller input"), no_color)
         return ExitCode.BAD_INPUT
+    except OSError as error:  # writing stdout failed (a full disk, a closed descriptor)
+        silence_stdout()
+        _report(_io_failure(error), no_color)
+        return ExitCode.EVALUATION_FAILED
     except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
         name = type(error).__name__
         if name == "Abort":
-            sys.stderr.write("\n")
+            _quietly(sys.stderr.write, "\n")
             return ExitCode.INTERRUPTED
         if hasattr(error, "show") and hasattr(error, "exit_code"):  # click's usage errors
-            error.show()
+            _quietly(error.show)
             return error.exit_code
         if debug:
             raise
-        report.error(AutodiffError(f"internal error ({name}: {error})",
-                                   hint="run again with --debug for the traceback, "
-                                        "and please report it"), no_color)
+        _report(AutodiffError(f"internal error ({name}: {error})",
+                              hint="run again with --debug for the traceback, "
+                                   "and please report it"), no_color)
         return ExitCode.EVALUATION_FAILED
+
+
+def _io_failure(error: OSError) -> AutodiffError:
+    from ..errors import IOFailure
+
+    return IOFailure(f"cannot write standard output: {error.strerror or error}")
+
+
+def _report(error: AutodiffError, no_color: bool) -> None:
+    """The error on stderr, in command-line words; if even that fails, the code stands."""
+    _quietly(terminal.error, error.in_command_line_words(), no_color)
+
+
+def _quietly(write, *args) -> None:
+    try:
+        write(*args)
+    except (OSError, ValueError, AttributeError):  # stderr closed too: the exit code says it
+        pass
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -123,10 +159,7 @@ def main(argv: list[str] | None = None) -> None:
             stream.reconfigure(errors="backslashreplace")
     try:
         code = run(list(sys.argv[1:] if argv is None else argv))
-        sys.stdout.flush()
     except BrokenPipeError:  # the reader went away (autodiff ... | head -1): end quietly
-        from .commands import silence_stdout
-
         silence_stdout()
         code = ExitCode.OK
     sys.exit(int(code))

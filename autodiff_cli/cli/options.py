@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import InputError, ValueError_, shorten
+from ..errors import InputError, InvalidValueError, shorten
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
 _NUMBER = re.compile(r"[+-]?((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|inf|infinity|nan)\Z", re.IGNORECASE)
@@ -50,7 +50,7 @@ def normalise(tokens: list[str], options: dict[str, bool]) -> list[str]:
                                       "expression; see --help")
             if not eq:
                 if i >= len(tokens) or _is_option(tokens[i]):
-                    raise ValueError_(f"--{variable} needs a value", hint=f"--{variable} 2.0")
+                    raise InvalidValueError(f"--{variable} needs a value", hint=f"--{variable} 2.0")
                 value = tokens[i]
                 i += 1
             _check_not_an_option_typo(name, value, options)
@@ -99,11 +99,11 @@ def parse_value(name: str, text: str):
         body = body[1:-1]
     parts = [p.strip() for p in body.split(",")]
     if len(parts) > 1 and not all(parts):
-        raise ValueError_(f"the vector given for '{name}' has an empty element: {text!r}",
+        raise InvalidValueError(f"the vector given for '{name}' has an empty element: {text!r}",
                           hint=f"--{name} 1,2,3")
     if not all(_NUMBER.match(p) for p in parts):
         bad = next((p for p in parts if not _NUMBER.match(p)), text)
-        raise ValueError_(f"the value of '{shorten(name)}' is not a number: {shorten(repr(bad))}",
+        raise InvalidValueError(f"the value of '{shorten(name)}' is not a number: {shorten(repr(bad))}",
                           hint=f"--{shorten(name)} 2.5, or a vector: --{shorten(name)} 1,2,3")
     if len(parts) == 1 and "," not in body:
         return np.float64(float(parts[0]))

@@ -13,30 +13,18 @@ analytic or numeric value never passes.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .api import build, check_values, gradients, value_only
-from .arguments import UsageError
-from .errors import EvaluationError, ValueError_
+from ..errors import CheckFailedError, InvalidValueError, UsageError
+from .graph import build, check_values, gradients, value_only
 from .higher import hessian
 from .program import Program
-from .render import jsonable, number
 
 DEFAULTS = {"eps": 1e-6, "rtol": 1e-5, "atol": 1e-7}
 HEADER = ("quantity", "analytic", "numeric", "abs_error", "rel_error", "status")
-
-
-class CheckFailed(EvaluationError):
-    kind = "check failed"
-
-    def __init__(self, message: str):
-        super().__init__(message, hint="at a kink (relu, abs, min, max) or outside a function's "
-                                       "domain the two cannot agree; 'autodiff functions' says "
-                                       "what is returned at kinks")
 
 
 @dataclass
@@ -77,13 +65,18 @@ def compare(quantity: str, analytic, numeric, rtol: float, atol: float) -> Row:
 
 def validate(eps: float, rtol: float, atol: float, order: int) -> None:
     if not (math.isfinite(eps) and 0 < eps < 1):
-        raise UsageError(f"--eps must be between 0 and 1, got {eps}", hint="--eps 1e-6")
-    for name, value in (("--rtol", rtol), ("--atol", atol)):
+        raise UsageError(f"the step eps must be between 0 and 1, got {eps}", hint="eps=1e-6",
+                         cli_message=f"--eps must be between 0 and 1, got {eps}",
+                         cli_hint="--eps 1e-6")
+    for name, value in (("rtol", rtol), ("atol", atol)):
         if not (math.isfinite(value) and value >= 0):
-            raise UsageError(f"{name} must be a number >= 0, got {value}")
+            raise UsageError(f"the tolerance {name} must be a number >= 0, got {value}",
+                             cli_message=f"--{name} must be a number >= 0, got {value}")
     if order not in (1, 2):
-        raise UsageError(f"check compares orders 1 and 2, not --order {order}",
-                         hint="--order 2 checks the Hessian too")
+        raise UsageError(f"the check compares orders 1 and 2, not order {order}",
+                         cli_message=f"check compares orders 1 and 2, not --order {order}",
+                         hint="order 2 checks the Hessian too",
+                         cli_hint="--order 2 checks the Hessian too")
 
 
 def _shifted(data: dict, name: str, index, delta: float) -> tuple[dict, float]:
@@ -134,7 +127,7 @@ def check(program: Program, values: dict, *, eps: float = DEFAULTS["eps"],
 
 def _hessian_rows(program, data, names, eps, rtol, atol) -> list[Row]:
     if any(np.shape(v) != () for v in data.values()):
-        raise ValueError_("check --order 2 needs scalar values", hint="check one point at a time")
+        raise InvalidValueError("check --order 2 needs scalar values", hint="check one point at a time")
     graph = build(program, data)
     matrix = hessian(graph.output, graph.inputs, names)["matrix"]
     rows = []
@@ -148,53 +141,13 @@ def _hessian_rows(program, data, names, eps, rtol, atol) -> list[Row]:
     return rows
 
 
-# --- rendering ---------------------------------------------------------------------------------
-
-def _cells(row: Row) -> list[str]:
-    return [row.quantity, number(row.analytic), number(row.numeric), number(row.abs_error),
-            number(row.rel_error), "ok" if row.ok else "FAIL"]
-
-
-def plain(report: Report) -> str:
-    lines = ["\t".join(HEADER)] + ["\t".join(_cells(row)) for row in report.rows]
-    return "\n".join(lines) + "\n"
-
-
-def as_json(report: Report) -> str:
-    doc = {
-        "expression": report.expression,
-        "inputs": jsonable(report.inputs),
-        **{k: (v if k == "order" else jsonable(v)) for k, v in report.settings.items()},
-        "checks": [{"quantity": r.quantity, "analytic": jsonable(r.analytic),
-                    "numeric": jsonable(r.numeric), "abs_error": jsonable(r.abs_error),
-                    "rel_error": jsonable(r.rel_error), "ok": r.ok} for r in report.rows],
-        "ok": not report.failures,
-        "warnings": list(report.warnings),
-    }
-    return json.dumps(doc, allow_nan=False, ensure_ascii=False) + "\n"
-
-
-def table(report: Report):
-    """A Rich table; the failing rows in bold red."""
-    from rich.table import Table
-
-    settings = ", ".join(f"{k} {number(v)}" for k, v in report.settings.items() if k != "order")
-    grid = Table(title=f"check {report.expression}  ({settings})", title_justify="left",
-                 header_style="bold")
-    for column in HEADER:
-        grid.add_column(column, overflow="fold",
-                        justify="left" if column in ("quantity", "status") else "right")
-    for row in report.rows:
-        cells = _cells(row)
-        cells[3:5] = [f"{row.abs_error:.2e}", f"{row.rel_error:.2e}"]  # people want magnitudes
-        grid.add_row(*cells, style=None if row.ok else "bold red")
-    return grid
-
-
-def summary(report: Report) -> str:
-    """The one-line verdict for stderr when something is outside tolerance."""
+def failure(report: Report) -> CheckFailedError:
+    """The error that ends a check with derivatives outside tolerance."""
     bad = report.failures
     s = report.settings
-    return (f"{len(bad)} of {len(report.rows)} derivatives outside tolerance "
-            f"(rtol {number(s['rtol'])}, atol {number(s['atol'])}): "
-            + ", ".join(row.quantity for row in bad))
+    return CheckFailedError(
+        f"{len(bad)} of {len(report.rows)} derivatives outside tolerance "
+        f"(rtol {float(s['rtol'])!r}, atol {float(s['atol'])!r}): "
+        + ", ".join(row.quantity for row in bad),
+        hint="at a kink (relu, abs, min, max) or outside a function's domain the two cannot "
+             "agree; 'autodiff functions' says what is returned at kinks")

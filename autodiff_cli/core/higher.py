@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arguments import UsageError
-from .engine import Variable
-from .errors import LimitError, ValueError_
+from ..errors import InvalidValueError, LimitError, UsageError
+from . import registry
+from .engine import Variable, apply
+from .graph import build
 
 MAX_ORDER = 20
 MAX_FUNCTIONS = 100_000  # a derivative graph larger than this is refused
@@ -27,10 +28,14 @@ MAX_FUNCTIONS = 100_000  # a derivative graph larger than this is refused
 
 def check_order(order: int, maximum: int = MAX_ORDER) -> int:
     if order < 1:
-        raise UsageError(f"--order must be at least 1, got {order}",
-                         hint="--order 2 for second derivatives (or the Hessian)")
+        raise UsageError(f"the order of differentiation must be at least 1, got {order}",
+                         cli_message=f"--order must be at least 1, got {order}",
+                         hint="order 2 for second derivatives (or the Hessian)",
+                         cli_hint="--order 2 for second derivatives (or the Hessian)")
     if order > maximum:
-        raise LimitError(f"--order {order} is above the largest supported order, {maximum}")
+        raise LimitError(f"order {order} is above the largest supported order, {maximum}",
+                         cli_message=f"--order {order} is above the largest supported order, "
+                                     f"{maximum}")
     return order
 
 
@@ -50,9 +55,6 @@ def count_functions(*variables: Variable | None) -> int:
 def derivative_graph_sizes(name: str, orders: int, at: float = 1.0) -> list[int]:
     """Functions in the graph of the n-th derivative of the registry function ``name``,
     n = 1..orders: how fast double backprop grows the graph (DeZero's tanh: 4, 9, 21, ...)."""
-    from . import registry
-    from .engine import apply
-
     x = Variable(at, kind="input")
     target, sizes = apply(registry.lookup(name, 1), x), []
     for _ in range(orders):
@@ -76,7 +78,7 @@ def _pass(target: Variable, inputs) -> dict[int, Variable | None]:
         target.backward(create_graph=True)
     if count_functions(*(x.grad for x in inputs)) > MAX_FUNCTIONS:
         raise LimitError(f"the derivative graph grew beyond {MAX_FUNCTIONS:,} functions",
-                         hint="ask for a lower --order, or simplify the expression")
+                         hint="ask for a lower order, or simplify the expression")
     return {id(x): x.grad for x in inputs}
 
 
@@ -124,15 +126,17 @@ def _check_shapes(program, graph) -> None:
     if shapes <= {()}:
         return
     if program.has_reductions or len(shapes) > 1:
-        raise ValueError_("--order 2 and above need scalar values, or vectors of one length "
-                          "for all variables and an expression without reductions",
-                          hint="give one point at a time, or use --order 1")
+        raise InvalidValueError("order 2 and above need scalar values, or vectors of one "
+                                "length for all variables and an expression without reductions",
+                                hint="give one point at a time, or ask for order 1",
+                                cli_message="--order 2 and above need scalar values, or vectors "
+                                            "of one length for all variables and an expression "
+                                            "without reductions",
+                                cli_hint="give one point at a time, or use --order 1")
 
 
 def attach(result, program, values: dict, names: list[str], order: int) -> None:
     """Fill ``result.derivatives`` or ``result.hessian`` for ``--order`` (N >= 2)."""
-    from .api import build  # the API calls this module, not the other way round at import
-
     check_order(order)
     if order == 1:
         return

@@ -8,10 +8,11 @@ running many times is what makes ``--points`` and ``--each-line`` cheap.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from . import registry
-from .errors import NameError_, Position, did_you_mean, shorten
+from ..errors import NamingError, Position, did_you_mean, shorten
 
 CONSTANTS = {"pi": math.pi, "e": math.e}
 
@@ -50,6 +51,9 @@ class ProgramBuilder:
     def __init__(self, source: str):
         self.program = Program(source)
         self.bindings: dict[str, int] = {}
+        self.reads: dict[str, int] = {}  # binding -> how many times it was read (so far)
+        self.assigned: list[tuple[str, int]] = []  # (name, reads before its assignment)
+        self.separators: list[int] = []  # offsets of the top-level ';' and new lines
 
     def _add(self, node: Node) -> int:
         self.program.nodes.append(node)
@@ -64,11 +68,12 @@ class ProgramBuilder:
 
     def name(self, name: str, position: Position) -> int:
         if name in self.bindings:
+            self.reads[name] = self.reads.get(name, 0) + 1
             return self.bindings[name]
         if name in CONSTANTS:
             return self._add(Node("const", position, name=name, value=CONSTANTS[name]))
         if registry.arities(name):
-            raise NameError_(f"'{shorten(name)}' is a function, not a value",
+            raise NamingError(f"'{shorten(name)}' is a function, not a value",
                              position=position, hint=f"call it: {shorten(name)}(...)")
         if name not in self.program.inputs:
             self.program.inputs[name] = self._add(Node("input", position, name=name))
@@ -85,14 +90,14 @@ class ProgramBuilder:
         if allowed:
             wanted = " or ".join(str(a) for a in allowed)
             plural = "s" if allowed[-1] != 1 else ""
-            raise NameError_(
+            raise NamingError(
                 f"{shorten(name)}() takes {wanted} argument{plural}, but {count} {'was' if count == 1 else 'were'} given",
                 position=position, hint=f"see 'autodiff functions' for {shorten(name)}")
         if name in CONSTANTS or name in self.bindings or name in self.program.inputs:
-            raise NameError_(f"'{shorten(name)}' is a value, not a function", position=position,
+            raise NamingError(f"'{shorten(name)}' is a value, not a function", position=position,
                              hint=f"for a product write {shorten(name)}*(...)")
         hint = did_you_mean(name, registry.names())
-        raise NameError_(f"unknown function '{shorten(name)}'", position=position,
+        raise NamingError(f"unknown function '{shorten(name)}'", position=position,
                          hint=hint or "'autodiff functions' lists the functions")
 
     def operator(self, name: str, args: list[int], position: Position) -> int:
@@ -101,19 +106,60 @@ class ProgramBuilder:
 
     def assign(self, name: str, node: int, position: Position) -> int:
         if name in CONSTANTS:
-            raise NameError_(f"cannot assign to '{shorten(name)}': it is a constant", position=position,
+            raise NamingError(f"cannot assign to '{shorten(name)}': it is a constant", position=position,
                              hint="choose another name")
         if registry.arities(name):
-            raise NameError_(f"cannot assign to '{shorten(name)}': it is a function", position=position,
+            raise NamingError(f"cannot assign to '{shorten(name)}': it is a function", position=position,
                              hint="choose another name")
         if name in self.program.inputs and name not in self.bindings:
-            raise NameError_(f"'{shorten(name)}' is assigned after it was used as an input",
+            raise NamingError(f"'{shorten(name)}' is assigned after it was used as an input",
                              position=position, hint="assign it before its first use")
         self.bindings[name] = node
+        self.assigned.append((name, self.reads.get(name, 0)))
         if self.program.nodes[node].kind == "call":
             self.program.labels.setdefault(node, name)
         return node
 
     def finish(self, statements: list[int]) -> Program:
         self.program.output = statements[-1]
+        self.program.warnings += unused_statements(self.program.source, self.separators,
+                                                   self.assigned, self.reads)
         return self.program
+
+
+_OPERATOR_START = tuple("+-*/^")
+
+
+def unused_statements(source: str, separators: list[int], assigned, reads) -> list[str]:
+    """A warning for each statement whose value nothing uses: only the last statement is the
+    result, so `x^2; y^2` throws x^2 away, and so does a line break before `+ 1`."""
+    bounds = [-1] + separators + [len(source)]
+    texts, starts = [], []
+    for a, b in zip(bounds, bounds[1:]):
+        text = re.sub(r"#[^\n]*", "", source[a + 1:b])
+        if text.strip():
+            texts.append(text.strip())
+            starts.append(a + 1 + len(text) - len(text.lstrip()))
+    total_reads = dict(reads)
+    assignments = iter(assigned)
+    warnings = []
+    for i, text in enumerate(texts[:-1]):
+        match = _ASSIGNMENT.match(text)
+        if match:
+            name, before = next(assignments, (match.group(1), 0))
+            if total_reads.get(name, 0) > before:
+                continue  # read by a later statement
+            what = f"'{shorten(name)}' is assigned but never used"
+        else:
+            what = f"the value of '{shorten(text)}' is never used"
+        line = source.count("\n", 0, starts[i]) + 1
+        message = f"{what} (line {line}): only the last statement is the result"
+        following = texts[i + 1]
+        if following.startswith(_OPERATOR_START):
+            message += (f"; the next statement starts with '{following[0]}': to continue an "
+                        "expression on the next line, put it in parentheses")
+        warnings.append(message)
+    return warnings
+
+
+_ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z_0-9]*)\s*=")

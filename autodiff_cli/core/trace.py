@@ -3,18 +3,18 @@
 The engine calls ``Recorder`` after each step of ``Variable.backward`` with the
 function it popped, the gradient that function received, the gradients it
 produced and the queue still waiting. We keep plain values and ids (see
-``graphids``), so the trace can be printed, written as JSON or pinned in a
+``ids``), so the trace can be printed, written as JSON or pinned in a
 golden file without holding on to the graph.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
 from .engine import _sum_to_data
-from .graphids import GraphIds
+from .ids import GraphIds
 
 
 @dataclass
@@ -40,20 +40,6 @@ class Trace:
 
     steps: list[Step]
     labels: dict[str, str]
-
-    def as_json(self) -> list[dict]:
-        from .render import jsonable
-
-        # Only the gradients are numbers to convert: step and generation stay ints.
-        # 'queue_more' appears only where the queue was cut short.
-        entries = []
-        for step in self.steps:
-            entry = {**asdict(step), "grads_in": jsonable(step.grads_in),
-                     "grads_out": jsonable(step.grads_out)}
-            if not step.queue_more:
-                del entry["queue_more"]
-            entries.append(entry)
-        return entries
 
 
 class Recorder:

@@ -2,37 +2,27 @@
 
 The grammar is built once per process, with the callbacks attached, so Lark
 reduces straight into a ``ProgramBuilder``: no parse tree and no recursion,
-however deeply the input nests. No cache file is written anywhere.
+however deeply the input nests. No cache file is written anywhere. The grammar's
+operator rules are aliased to registry names (add, neg, pow, ...), so an operator
+needs a grammar rule and a registry entry, and nothing here.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from functools import lru_cache
 
-import lark
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
-from .engine import gc_paused
-from .errors import InputError, LimitError, Position, SyntaxError_, shorten
-from .program import Program, ProgramBuilder
+from ..core import registry
+from ..core.engine import gc_paused
+from ..core.program import Program, ProgramBuilder
+from ..errors import InputError, LimitError, ParseError, Position, shorten
+from .grammar import OPTIONS, grammar_text
 
 DEFAULT_MAX_CHARS = 64 * 1024 * 1024  # the whole program, in characters
-
-GRAMMAR_FILE = "autodiff.lark"
-
-
-
-def grammar_text() -> str:
-    """The grammar: shipped inside the package, or beside it in a source checkout."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    shipped = os.path.join(here, "grammars", GRAMMAR_FILE)
-    path = shipped if os.path.isfile(shipped) else os.path.join(here, "..", "grammars", GRAMMAR_FILE)
-    with open(path, encoding="utf-8") as grammar:
-        return grammar.read()
 
 
 def _position(token: Token) -> Position:
@@ -70,22 +60,20 @@ class _Callbacks:
     def pos(self, children):
         return children[1]
 
-    def _operator(name):
-        def reduce(self, children):
+    def __getattr__(self, name):
+        """An operator rule (aliased to its registry name): reduce to that function."""
+        if name not in registry.operator_names():
+            raise AttributeError(name)
+
+        def reduce(children):
             token = next(c for c in children if isinstance(c, Token))
             args = [c for c in children if not isinstance(c, Token)]
             return self.builder.operator(name, args, _position(token))
         return reduce
 
-    add, sub, mul = _operator("add"), _operator("sub"), _operator("mul")
-    div, pow, neg = _operator("div"), _operator("pow"), _operator("neg")
-
 
 _callbacks = _Callbacks()
 _lock = threading.Lock()
-
-
-_OPTIONS = dict(parser="lalr", maybe_placeholders=True)
 
 
 @lru_cache(maxsize=None)
@@ -93,75 +81,58 @@ def _lark() -> Lark:
     """The parser, built once per process.
 
     Building the LALR tables from the grammar costs about 30 ms, a fifth of a
-    one-shot run, so the tables are precomputed into ``grammar_tables.py`` (plain
-    Python literals: no pickle, no cache file). They are used only when they were
-    made from this very grammar text (compared whole: it is short, and hashing would
-    cost more to import) by this version of Lark; otherwise the grammar
-    is analysed as usual.
+    one-shot run, so they are precomputed into ``tables.py`` (plain Python
+    literals: no pickle, no cache file; ``python -m autodiff_cli.language.build_tables``
+    remakes them). They are used only when they were made from this very grammar
+    text (compared whole: it is short, and hashing would cost more to import); if
+    not, or if this Lark cannot load them, the grammar is analysed as usual.
     """
     text = grammar_text()
-    from . import grammar_tables
+    from . import tables  # lazy: a large literal, needed only when a program is parsed
 
-    if grammar_tables.GRAMMAR == text and grammar_tables.LARK_VERSION == lark.__version__:
-        return Lark._load_from_dict(grammar_tables.DATA, grammar_tables.MEMO,
-                                    transformer=_callbacks, postlex=_LinesJoinInParentheses())
-    return Lark(text, transformer=_callbacks, postlex=_LinesJoinInParentheses(), **_OPTIONS)
+    if tables.GRAMMAR == text:
+        try:
+            return Lark._load_from_dict(tables.DATA, tables.MEMO, transformer=_callbacks,
+                                        postlex=_Statements())
+        except Exception:  # noqa: BLE001 - tables from an incompatible Lark: build them
+            pass
+    return Lark(text, transformer=_callbacks, postlex=_Statements(), **OPTIONS)
 
 
-class _LinesJoinInParentheses:
-    """Inside parentheses a new line continues the expression, as in Python:
+class _Statements:
+    """Lark's post-lexer: inside parentheses a new line continues the expression, as in
+    Python (a ';' still ends a statement, and is an error there):
         f = (x^2 +
              y^2)
-    (a ';' still ends a statement, and is an error there)."""
+    It also tells the builder where each top-level separator is, so that a statement
+    whose value is thrown away can be quoted in a warning."""
 
     always_accept = ("_SEP",)  # lexed in every state, so that it reaches process()
 
     def process(self, stream):
         depth = 0
+        separators = _callbacks.builder.separators
         for token in stream:
             if token.type == "LPAR":
                 depth += 1
             elif token.type == "RPAR":
                 depth = max(0, depth - 1)
-            elif token.type == "_SEP" and depth and token.value != ";":
-                continue
+            elif token.type == "_SEP":
+                if depth and token.value != ";":
+                    continue
+                separators.append(token.start_pos)
             yield token
-
-
-def grammar_tables_source() -> str:
-    """The text of ``grammar_tables.py`` for the current grammar and Lark.
-
-    Regenerate after changing the grammar (a test fails until you do):
-        python -c "import autodiff_cli.parser as p; p.write_grammar_tables()"
-    """
-    from lark.grammar import Rule
-    from lark.lexer import TerminalDef
-
-    text = grammar_text()
-    data, memo = Lark(text, **_OPTIONS).memo_serialize([TerminalDef, Rule])
-    return (f'"""LALR tables of grammars/{GRAMMAR_FILE}, precomputed (generated: do not edit).\n\n'
-            f'Made by parser.grammar_tables_source(); used only while the grammar and the Lark\n'
-            f'version below match (see parser._lark)."""\n\n'
-            f"GRAMMAR = {text!r}\n"
-            f"LARK_VERSION = {lark.__version__!r}\n"
-            f"DATA = {data!r}\n"
-            f"MEMO = {memo!r}\n")
-
-
-def write_grammar_tables() -> None:
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "grammar_tables.py")
-    with open(path, "w", encoding="utf-8") as tables:
-        tables.write(grammar_tables_source())
 
 
 def parse(source: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> Program:
     """Parse a program. Raises ``InputError`` subclasses with positions."""
     if len(source) > max_chars:
         raise LimitError(f"the program is {len(source):,} characters long; the limit is "
-                         f"{max_chars:,}", hint="raise it with --max-size")
+                         f"{max_chars:,}", hint="raise the limit (max_chars)",
+                         cli_hint="raise it with --max-size")
     if not _strip_comments(source).strip():
-        raise SyntaxError_("the expression is empty", hint='for example: autodiff eval "x^2" --x 3',
-                           source=source)
+        raise ParseError("the expression is empty", hint="for example: x^2", source=source,
+                         cli_hint='for example: autodiff eval "x^2" --x 3')
     parser = _lark()
     with _lock, gc_paused():
         _callbacks.builder = ProgramBuilder(source)
@@ -256,7 +227,7 @@ def _acceptable(error, fallback) -> set:
         return set(fallback or [])
 
 
-def _syntax_error(error, source: str, parser: Lark) -> SyntaxError_:
+def _syntax_error(error, source: str, parser: Lark) -> ParseError:
     if isinstance(error, UnexpectedCharacters):
         char = source[error.pos_in_stream] if error.pos_in_stream < len(source) else ""
         shown = repr(char)[1:-1] if char.isprintable() else f"U+{ord(char):04X}" if char else ""
@@ -268,14 +239,14 @@ def _syntax_error(error, source: str, parser: Lark) -> SyntaxError_:
             hint = "the language has + - * / ^ and functions; see 'autodiff functions'"
         elif char == "=" :
             hint = "'=' binds a name at the start of a statement: a = x^2"
-        return SyntaxError_(f"unexpected character '{shown}'; expected "
+        return ParseError(f"unexpected character '{shown}'; expected "
                             f"{_expected(_acceptable(error, error.allowed), parser)}",
                             position=position, hint=hint, source=source)
     token = error.token
     expected = _expected(_acceptable(error, error.expected), parser)
     if token.type == "$END":
         position = _end_position(source)
-        return SyntaxError_(f"the input ended too soon; expected {expected}",
+        return ParseError(f"the input ended too soon; expected {expected}",
                             position=position, source=source,
                             hint="close every '(' with ')'" if source.count("(") > source.count(")")
                             else None)
@@ -283,5 +254,5 @@ def _syntax_error(error, source: str, parser: Lark) -> SyntaxError_:
     hint = _multiplication_hint(source, token.start_pos, str(token.value))
     if token.type == "RPAR" and source.count(")") > source.count("("):
         hint = "this ')' has no matching '('"
-    return SyntaxError_(f"unexpected {_token_words(token)}; expected {expected}",
+    return ParseError(f"unexpected {_token_words(token)}; expected {expected}",
                         position=position, hint=hint, source=source)

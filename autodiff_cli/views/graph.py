@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections import deque
 
-from .graphids import GraphIds, role
-from .trace_render import value
+from ..core.ids import GraphIds, role
+from .trace import value
 
 # Variables are ellipses, functions boxes (as in DeZero's get_dot_graph); the
 # fill tells inputs, intermediates and constants apart, and the output is ringed.

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
-from pathlib import Path
 
-from .errors import EvaluationError
+from ..errors import GraphvizError
 
 IMAGE_FORMATS = ("svg", "png", "pdf")
 INSTALL_HINT = ("install Graphviz (Debian/Ubuntu: sudo apt-get install graphviz; macOS: brew "
@@ -14,17 +14,13 @@ INSTALL_HINT = ("install Graphviz (Debian/Ubuntu: sudo apt-get install graphviz;
                 "text instead: --output graph.dot")
 
 
-class GraphvizError(EvaluationError):
-    kind = "graphviz"
-
-
-def image_format(path: Path) -> str | None:
+def image_format(path: str) -> str | None:
     """'svg', 'png' or 'pdf' when the file name asks for an image, else None."""
-    suffix = path.suffix.lower().lstrip(".")
+    suffix = os.path.splitext(path)[1].lower().lstrip(".")
     return suffix if suffix in IMAGE_FORMATS else None
 
 
-def render(dot_text: str, path: Path, timeout: float = 120) -> None:
+def render(dot_text: str, path: str, timeout: float = 120) -> None:
     """Write ``path`` as an image; a clear error when Graphviz is missing or fails."""
     fmt = image_format(path)
     assert fmt is not None, path

@@ -1,6 +1,7 @@
-"""Results as text: plain lines for pipes, strict JSON, and Rich tables for people.
+"""THE record of a result: its labelled quantities, as plain lines, strict JSON or a Rich table.
 
-Only reads the ``Result`` the API produced; knows nothing of the engine.
+``eval``, ``--points`` and ``--each-line`` all take their labels, their order and their
+JSON layout from here. Only reads the ``Result`` the core produced.
 """
 
 from __future__ import annotations
@@ -67,22 +68,40 @@ def plain(result) -> str:
     return "".join(f"{label}\t{number(value)}\n" for label, value in rows(result))
 
 
-def as_json(result, extra: dict | None = None) -> str:
-    import json  # not at import time: plain output does not need it
-
-    doc = {
+def document(result, *, before: dict | None = None, extra: dict | None = None) -> dict:
+    """The JSON object of a result (PRODUCT §6): ``before`` goes first (an --each-line
+    line number), ``extra`` before the warnings (a trace)."""
+    doc = dict(before or {})
+    doc.update({
         "expression": result.expression,
         "inputs": jsonable(result.inputs),
         "value": jsonable(result.value),
         "gradient": jsonable(result.gradient),
-    }
+    })
     if result.derivatives is not None:
         doc["derivatives"] = jsonable(result.derivatives)
     if result.hessian is not None:
         doc["hessian"] = jsonable(result.hessian)
     doc.update(extra or {})
     doc["warnings"] = list(result.warnings)
+    return doc
+
+
+def as_json(result, *, before: dict | None = None, extra: dict | None = None) -> str:
+    """The result as one line of strict JSON."""
+    return dumps(document(result, before=before, extra=extra))
+
+
+def dumps(doc) -> str:
+    import json  # lazy by policy: plain output does not need it
+
     return json.dumps(doc, allow_nan=False, ensure_ascii=False) + "\n"
+
+
+def plain_row(result, names: list[str]) -> str:
+    """f and the gradient by ``names`` on one tab-separated line (0 for a name not used)."""
+    values = [result.value] + [result.gradient.get(name, 0.0) for name in names]
+    return "\t".join(map(number, values)) + "\n"
 
 
 def table(result):

@@ -1,11 +1,16 @@
-"""Errors and warnings on stderr: one paragraph each, with a caret under the position."""
+"""The terminal: whether colour is wanted, Rich consoles, and errors and warnings on stderr.
+
+One place asks "is this a terminal, is colour wanted" (as httpie's Environment does).
+Errors and warnings are one paragraph each, with a caret under the position. Rich is
+imported only when a console is made (a door of the lazy-import policy, cli/main.py).
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 
-from .errors import AutodiffError, Position
+from ..errors import AutodiffError, Position
 
 _WINDOW = 72  # characters of a long line shown around the caret
 
@@ -62,9 +67,49 @@ def _write(text: str, style: str, no_color: bool) -> None:
     stream.flush()
 
 
-def error(err: AutodiffError, no_color: bool = False) -> None:
-    _write(format_error(err), "1;31", no_color)
+def error(err: AutodiffError, no_color: bool = False, prefix: str = "") -> None:
+    """The error's paragraph on stderr; ``prefix`` places it ('line 3: ' in --each-line)."""
+    text = format_error(err)
+    if prefix:
+        text = text.replace("autodiff: ", f"autodiff: {prefix}", 1)
+    _write(text, "1;31", no_color)
 
 
 def warning(message: str, no_color: bool = False) -> None:
     _write(f"autodiff: warning: {message}\n", "1;33", no_color)
+
+
+def console(no_color: bool = False):
+    """A Rich console on stdout: colour only where wanted, no wrapping in a pipe."""
+    from rich.console import Console
+
+    # color_system=None, not just no_color: NO_COLOR and --no-color mean no bold or dim either.
+    styled = color_wanted(sys.stdout, no_color)
+    return Console(no_color=no_color or None, color_system="auto" if styled else None,
+                   highlight=False, soft_wrap=not sys.stdout.isatty())
+
+
+def error_console(no_color: bool = False):
+    """A Rich console on stderr (the trace, progress): colour only where wanted."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False,
+                   color_system="auto" if color_wanted(sys.stderr, no_color) else None)
+
+
+def render_text(renderable) -> str:
+    """A Rich renderable as plain text (no colour, no wrapping), for a file or a pipe."""
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    # Wide enough that nothing is cut: a pipe has no width to respect.
+    Console(file=buffer, color_system=None, soft_wrap=True, width=400).print(renderable)
+    return buffer.getvalue()
+
+
+def write(text: str) -> None:
+    """Results to stdout, flushed (a closed or full stdout raises OSError: cli/main.py)."""
+    sys.stdout.write(text)
+    sys.stdout.flush()

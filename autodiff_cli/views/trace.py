@@ -7,7 +7,10 @@ produced, and the queue of functions still waiting, in the order they will pop.
 
 from __future__ import annotations
 
-from .render import number
+from dataclasses import asdict
+
+from ..core.trace import Trace
+from .record import jsonable, number
 
 _MAX_ELEMENTS = 6  # of a vector shown in a cell; the JSON trace has them all
 
@@ -69,3 +72,17 @@ def table(trace, title: str = "backward pass"):
                  value(step.grads_in[0]), _produced(step, trace.labels), queue)
         grid.add_row(*(Text(cell) for cell in cells))
     return Group(heading, grid)
+
+
+def as_json(trace: Trace) -> list[dict]:
+    """The steps as JSON-able dicts (the ``trace`` list of ``eval --trace --format json``)."""
+    # Only the gradients are numbers to convert: step and generation stay ints.
+    # 'queue_more' appears only where the queue was cut short.
+    entries = []
+    for step in trace.steps:
+        entry = {**asdict(step), "grads_in": jsonable(step.grads_in),
+                 "grads_out": jsonable(step.grads_out)}
+        if not step.queue_more:
+            del entry["queue_more"]
+        entries.append(entry)
+    return entries

@@ -1,0 +1,1 @@
+"""Streams of many points (--points) or many programs (--each-line), in bounded blocks."""

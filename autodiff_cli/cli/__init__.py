@@ -1,0 +1,1 @@
+"""argv -> a call: the only place that reads the command line; main.py is the entry point."""

@@ -1,0 +1,120 @@
+"""Each command's options, declared once: a frozen dataclass per command.
+
+A field is one option: its name is what the code reads (``options.order``), its
+metadata what the command line shows (``--order``, the help, the metavar). The
+Typer commands (cli/app.py) and the fast path of a one-shot ``eval`` (cli/main.py)
+are both made from these declarations, and the modes (one evaluation, ``--points``,
+``--each-line``) each take the options object as one argument.
+"""
+
+from dataclasses import dataclass, field, fields
+
+DEFAULT_MAX_SIZE = 64 * 1024 * 1024  # characters of a program
+FORMATS = ("auto", "table", "plain", "json")
+
+
+def option(*flags: str, default=None, help: str, metavar: str | None = None,
+           choices: tuple[str, ...] | None = None, repeat: bool = False):
+    """A field that is a command-line option: its spellings, help and accepted values."""
+    return field(default=default, metadata={
+        "flags": flags, "help": help, "metavar": metavar, "choices": choices, "repeat": repeat})
+
+
+def argument(*, help: str, metavar: str):
+    """A field that is the positional argument."""
+    return field(default=None, metadata={"argument": True, "help": help, "metavar": metavar})
+
+
+def flags_of(options_class) -> dict[str, tuple[str, bool]]:
+    """Every spelling of every option: {'--order': ('order', takes a value), ...}."""
+    table = {}
+    for f in fields(options_class):
+        for flag in f.metadata.get("flags", ()):
+            table[flag] = (f.name, f.type is not bool)
+    return table
+
+
+def flag(options_class, name: str) -> str:
+    """The long spelling of the option behind field ``name`` (for hints: '--skip-bad-rows')."""
+    (found,) = [f for f in fields(options_class) if f.name == name]
+    return found.metadata["flags"][0]
+
+
+@dataclass(frozen=True)
+class ProgramOptions:
+    """What every command that evaluates an expression takes."""
+
+    expression: str | None = argument(
+        metavar="EXPR",
+        help="The expression or program ('-' reads it from stdin). Values: --NAME VALUE.")
+    values: tuple[str, ...] = option(
+        "--var", "-v", default=(), metavar="NAME=VALUE", repeat=True,
+        help="A value, in any order: --var x=2 (same as --x 2). A vector: --var x=1,2,3.")
+    file: str | None = option("--file", "-f", metavar="PATH",
+                              help="Read the program from a file.")
+    max_size: int = option("--max-size", default=DEFAULT_MAX_SIZE, metavar="CHARS",
+                           help="The longest program accepted, in characters.")
+    debug: bool = option("--debug", default=False, help="Show Python tracebacks.")
+    no_color: bool = option("--no-color", default=False, help="No colour, even on a terminal.")
+
+
+@dataclass(frozen=True)
+class EvalOptions(ProgramOptions):
+    wrt: str | None = option("--wrt", metavar="NAMES",
+                             help="Differentiate by these variables only (comma-separated).")
+    format: str = option("--format", default="auto", choices=FORMATS,
+                         help="auto = table on a terminal, plain in a pipe.")
+    order: int = option("--order", default=1, metavar="N",
+                        help="Derivatives up to order N (several variables: --order 2 gives "
+                             "the Hessian).")
+    strict: bool = option("--strict", default=False, help="Exit 1 on a non-finite result.")
+    trace: bool = option("--trace", default=False,
+                         help="Show the backward pass step by step (on stderr; in JSON also "
+                              "'trace').")
+    points: str | None = option(
+        "--points", metavar="FILE|-",
+        help="Evaluate at each row of FILE ('-': stdin); a header line names the columns.")
+    delimiter: str | None = option(
+        "--delimiter", metavar="D",
+        help="The --points column separator: ',', ';', tab or space (default: detected).")
+    skip_bad_rows: bool = option("--skip-bad-rows", default=False,
+                                 help="With --points: warn about a malformed row and go on.")
+    each_line: bool = option("--each-line", default=False,
+                             help="One program per input line, one result per line.")
+
+
+@dataclass(frozen=True)
+class GraphOptions(ProgramOptions):
+    format: str = option(
+        "--format", default="auto", choices=("auto", "dot", "text"),
+        help="dot (Graphviz) or text (a tree); auto = text on a terminal, else dot, or as "
+             "--output's name says (.txt is text).")
+    output: str | None = option(
+        "--output", "-o", metavar="FILE",
+        help="Write to FILE; FILE.svg, .png or .pdf is drawn by Graphviz's dot.")
+
+
+@dataclass(frozen=True)
+class CheckOptions(ProgramOptions):
+    eps: float = option("--eps", default=1e-6,
+                        help="The finite-difference step relative to the point: "
+                             "h = eps*max(1, |x|).")
+    rtol: float = option("--rtol", default=1e-5, help="Relative tolerance.")
+    atol: float = option("--atol", default=1e-7, help="Absolute tolerance.")
+    order: int = option("--order", default=1, metavar="N", help="2: check the Hessian too.")
+    format: str = option("--format", default="auto", choices=FORMATS,
+                         help="auto = table on a terminal, plain in a pipe.")
+
+
+@dataclass(frozen=True)
+class FunctionsOptions:
+    format: str = option("--format", default="auto",
+                         choices=("auto", "table", "plain", "markdown", "json"),
+                         help="auto = table on a terminal; plain (tab-separated) in a pipe.")
+    no_color: bool = option("--no-color", default=False, help="No colour, even on a terminal.")
+    debug: bool = option("--debug", default=False, help="Show Python tracebacks.")
+
+
+# The commands and their options, in the order `autodiff --help` lists them.
+COMMANDS = {"eval": EvalOptions, "graph": GraphOptions, "check": CheckOptions,
+            "functions": FunctionsOptions}
