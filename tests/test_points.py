@@ -325,3 +325,21 @@ def test_order_adds_the_higher_derivatives_of_each_row(cli, expr, order, wrt):
         row = json.loads(doc)
         for key in ("derivatives", "hessian"):
             assert row.get(key) == alone.get(key)
+
+
+@pytest.mark.parametrize("program,extra", [("x*y + sin(x)", []), ("x^3 * y", ["--order", "3"]),
+                                           ("x^2 * y + log(y)", ["--order", "2"])])
+def test_the_fast_json_rows_are_the_record_of_each_point(cli, program, extra):
+    """--points writes its JSON Lines from strings, for speed; each line must be exactly the
+    record views/record.py builds for that point (less the per-run keys)."""
+    from autodiff_cli.views import record
+
+    rows = [(1.5, 2.0), (-0.25, 3.0), (2.0, 0.5)]
+    text = "x,y\n" + "".join(f"{x},{y}\n" for x, y in rows)
+    r = cli("eval", program, "--points", "-", "--format", "json", *extra, input=text)
+    assert r.code == 0, r.err
+    order = int(extra[1]) if extra else 1
+    for line, (x, y) in zip(r.out.splitlines(), rows):
+        doc = record.document(evaluate(program, x=x, y=y, order=order))
+        expected = {k: v for k, v in doc.items() if k not in ("expression", "warnings")}
+        assert json.loads(line) == expected

@@ -13,6 +13,8 @@ import select
 import sys
 from typing import BinaryIO, Iterator
 
+from ..errors import IOFailure
+
 BLOCK = 1 << 20  # bytes per block: ~40,000 rows of a small CSV
 
 
@@ -57,6 +59,8 @@ def blocks(stream: BinaryIO, size: int = BLOCK) -> Iterator[bytes]:
 def open_input(path: str) -> BinaryIO:
     """The named file, or stdin for '-' (unbuffered: ``blocks`` reads the descriptor)."""
     if path == "-":
+        if sys.stdin is None:
+            raise IOFailure("cannot read standard input: it is closed")
         return sys.stdin.buffer
     return open(path, "rb", buffering=0)
 

@@ -115,8 +115,8 @@ def option_typo(command: str, name: str) -> str | None:
     word = name[2:].lower()
     limit = 1 if len(word) <= 5 else 2
     near = sorted((edit_distance(word, flag[2:]), flag) for flag in own)
-    if near and near[0][0] <= limit:
-        return near[0][1]
+    if near and near[0][0] <= limit:  # all the nearest: --tol is --atol or --rtol
+        return " or ".join(flag for distance, flag in near if distance == near[0][0])
     for other, options_class in COMMANDS.items():
         if other != command and name in flags_of(options_class):
             return name

@@ -19,15 +19,14 @@ The lazy-import policy, in one place (a test pins what a one-shot eval imports):
 from __future__ import annotations
 
 import os
-import shlex
 import sys
 from dataclasses import fields
 
-from ..errors import AutodiffError, ExitCode, LimitError, UsageError
+from ..errors import AutodiffError, ExitCode, IOFailure, LimitError, UsageError, close_matches
 from ..options import COMMANDS, EvalOptions
+from ..views import terminal
 from .arguments import HELP, split
 from .streams import check_stdout, flush_stdout, silence_stdout
-from ..views import terminal
 
 # What people type when they mean another command.
 _OTHER_WORDS = {"grad": "eval", "gradient": "eval", "evaluate": "eval", "derive": "eval",
@@ -77,14 +76,14 @@ def dispatch(argv: list[str]) -> int:
 
 
 def _unknown_command(argv: list[str]) -> UsageError:
+    import shlex  # lazy by policy: only this message needs it
+
     word = argv[0]
     if word in _OTHER_WORDS:
         meant = _OTHER_WORDS[word]
         return UsageError(f"autodiff has no command '{word}'",
-                          hint=f"autodiff {shlex.join([meant] + argv[1:])}" if meant != "--help"
-                          else "autodiff --help")
-    from ..errors import close_matches
-
+                          hint=f"the command is {meant}: autodiff {shlex.join([meant] + argv[1:])}"
+                          if meant != "--help" else "autodiff --help")
     near = close_matches(word, COMMANDS, n=1)
     if near:
         return UsageError(f"autodiff has no command '{word}'",
@@ -136,8 +135,6 @@ def run(argv: list[str]) -> int:
 
 
 def _io_failure(error: OSError) -> AutodiffError:
-    from ..errors import IOFailure
-
     return IOFailure(f"cannot write standard output: {error.strerror or error}")
 
 
