@@ -167,11 +167,10 @@ ONE_SHOT_MODULES = {
     "autodiff_cli.cli.values",
     "autodiff_cli.core", "autodiff_cli.core.engine", "autodiff_cli.core.registry",
     "autodiff_cli.core.program", "autodiff_cli.core.graph", "autodiff_cli.core.higher",
-    "autodiff_cli.core.ids", "autodiff_cli.core.trace", "autodiff_cli.core.evaluation",
+    "autodiff_cli.core.evaluation",
     "autodiff_cli.language", "autodiff_cli.language.grammar", "autodiff_cli.language.parser",
     "autodiff_cli.language.tables",
     "autodiff_cli.views", "autodiff_cli.views.terminal", "autodiff_cli.views.record",
-    "autodiff_cli.views.trace",
 }
 NEVER_ON_THE_ONE_SHOT_PATH = {"typer", "click", "rich", "json", "difflib", "pathlib", "shlex",
                               "autodiff_cli.language.build_tables", "autodiff_cli.cli.app"}

@@ -1,6 +1,6 @@
-"""The Typer app: each command's parameters are made from its options dataclass (``options.py``).
+"""The Typer app: each command's parameters are made from its declared options (``options.py``).
 
-Nothing is declared twice: a field's metadata gives the spellings, the help, the
+Nothing is declared twice: an option's declaration gives the spellings, the help, the
 metavar and the accepted values, and the command's body builds the options object
 and makes one call. Reached for ``--help``, ``--version``, completion and every
 command except a plain one-shot ``eval`` (cli/main.py runs that without Typer).
@@ -9,7 +9,6 @@ command except a plain one-shot ``eval`` (cli/main.py runs that without Typer).
 from __future__ import annotations
 
 import inspect
-from dataclasses import MISSING, fields
 from typing import Annotated, Literal
 
 import typer
@@ -57,22 +56,20 @@ def root(
     """autodiff: values and exact derivatives of expressions, from the command line."""
 
 
-def _parameter(f) -> inspect.Parameter:
-    """The Typer parameter of one options field."""
-    meta = f.metadata
-    default = f.default if f.default is not MISSING else None
-    annotation = f.type
-    if meta.get("argument"):
-        info = typer.Argument(metavar=meta["metavar"], show_default=False, help=meta["help"])
+def _parameter(declared) -> inspect.Parameter:
+    """The Typer parameter of one declared option."""
+    default, annotation = declared.default, declared.type
+    if declared.argument:
+        info = typer.Argument(metavar=declared.metavar, show_default=False, help=declared.help)
     else:
-        extra = {"metavar": meta["metavar"]} if meta["metavar"] else {}
-        if meta["choices"]:
-            annotation = Literal[meta["choices"]]  # Typer offers and checks these
-        if meta["repeat"]:
+        extra = {"metavar": declared.metavar} if declared.metavar else {}
+        if declared.choices:
+            annotation = Literal[declared.choices]  # Typer offers and checks these
+        if declared.repeat:
             annotation, default = list[str] | None, None
-        info = typer.Option(*meta["flags"], help=meta["help"],
+        info = typer.Option(*declared.flags, help=declared.help,
                             show_default=default not in (None, False), **extra)
-    return inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=default,
+    return inspect.Parameter(declared.name, inspect.Parameter.KEYWORD_ONLY, default=default,
                              annotation=Annotated[annotation, info])
 
 
@@ -92,7 +89,7 @@ def _register(name: str, options_class) -> None:
             return ExitCode.OK
 
     # The command's own options first, then those every command shares.
-    ordered = sorted(fields(options_class), key=lambda f: f.name in _SHARED_LAST)
+    ordered = sorted(options_class.declared.values(), key=lambda o: o.name in _SHARED_LAST)
     body.__signature__ = inspect.Signature([_parameter(f) for f in ordered])
     body.__doc__ = HELP_TEXT[name]
     app.command(name, context_settings=CONTEXT)(body)

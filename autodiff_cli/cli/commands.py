@@ -13,7 +13,7 @@ from ..api import evaluate
 from ..core.higher import check_order
 from ..errors import ExitCode, IOFailure, UsageError
 from ..options import CheckOptions, EvalOptions, FunctionsOptions, GraphOptions
-from ..views import record, terminal, trace as trace_view
+from ..views import record, terminal
 from .arguments import check_unused_names
 from .inputs import load
 from .values import collect_values
@@ -40,6 +40,8 @@ def run_eval(options: EvalOptions) -> int:
     for message in result.warnings:
         terminal.warning(message, options.no_color)
     if options.trace:
+        from ..views import trace as trace_view  # lazy by policy: only --trace shows it
+
         terminal.error_console(options.no_color).print(trace_view.table(result.trace))
     fmt = resolve_format(options.format)
     if fmt == "table":

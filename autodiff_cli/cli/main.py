@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import fields
 
 from ..errors import AutodiffError, ExitCode, IOFailure, LimitError, UsageError, close_matches
 from ..options import COMMANDS, EvalOptions
@@ -38,21 +37,21 @@ _OTHER_WORDS = {"grad": "eval", "gradient": "eval", "evaluate": "eval", "derive"
 def fast_eval(tokens: list[str]) -> EvalOptions | None:
     """``eval``'s options read without Typer, or None for Typer to handle (help, a bad value)."""
     args = split("eval", tokens)
-    by_flag = {flag: f for f in fields(EvalOptions) for flag in f.metadata.get("flags", ())}
+    by_flag = {flag: o for o in EvalOptions.declared.values() for flag in o.flags}
     kwargs: dict = {"values": tuple(args.values)}
     for flag, text in args.options:
-        f = by_flag.get(flag)
-        if f is None:  # -h, --help
+        declared = by_flag.get(flag)
+        if declared is None:  # -h, --help
             return None
-        if f.type is bool:
+        if declared.type is bool:
             if text is not None:
                 return None  # --strict=yes: Typer says what is wrong with it
-            kwargs[f.name] = True
+            kwargs[declared.name] = True
             continue
-        if f.metadata["choices"] and text not in f.metadata["choices"]:
+        if declared.choices and text not in declared.choices:
             return None
         try:
-            kwargs[f.name] = int(text) if f.type is int else text
+            kwargs[declared.name] = int(text) if declared.type is int else text
         except ValueError:
             return None
     if args.positional:

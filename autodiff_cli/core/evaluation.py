@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..errors import EvaluationError
 from .engine import gc_paused
 from .graph import build, describe_nonfinite, finite, gradients, resolve_wrt
 from .higher import attach, check_order
 from .program import Program
-from .trace import Recorder, Trace
+
+if TYPE_CHECKING:
+    from .trace import Trace
 
 
 @dataclass
@@ -23,7 +26,7 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     derivatives: dict | None = None  # {name: [order 1, ..., order N]} (order N, one variable)
     hessian: dict | None = None  # {"variables": [...], "matrix": [[...]]}
-    trace: Trace | None = None  # the backward pass step by step (trace=True)
+    trace: "Trace | None" = None  # the backward pass step by step (trace=True)
 
 
 def evaluate_program(program: Program, values: dict, *, wrt=None, strict: bool = False,
@@ -31,7 +34,11 @@ def evaluate_program(program: Program, values: dict, *, wrt=None, strict: bool =
     """Evaluate ``program`` at ``values`` and differentiate it (see ``api.evaluate``)."""
     check_order(order)
     names = resolve_wrt(program, wrt)
-    recorder = Recorder() if trace else None
+    recorder = None
+    if trace:
+        from .trace import Recorder  # lazy by policy: only --trace records the steps
+
+        recorder = Recorder()
     with gc_paused():
         graph = build(program, values)
         if not trace:  # keep only what backward needs, and let it free values as it goes
