@@ -14,13 +14,13 @@ FORMATS = ("auto", "table", "plain", "json")
 class Option:
     """One declared option: the field it fills, its spellings, help, metavar and values."""
 
-    __slots__ = ("name", "type", "default", "flags", "help", "metavar", "choices", "repeat",
-                 "argument")
+    __slots__ = ("name", "type", "base", "default", "flags", "help", "metavar", "choices",
+                 "repeat", "argument")
 
     def __init__(self, *flags: str, default=None, help: str, metavar: str | None = None,
                  choices: tuple[str, ...] | None = None, repeat: bool = False,
                  argument: bool = False):
-        self.name, self.type = "", object  # set by the class that declares it
+        self.name, self.type, self.base = "", object, object  # set by the declaring class
         self.flags, self.default, self.help, self.metavar = flags, default, help, metavar
         self.choices, self.repeat, self.argument = choices, repeat, argument
 
@@ -49,6 +49,9 @@ class Options:
         for name, value in list(vars(cls).items()):
             if isinstance(value, Option):
                 value.name, value.type = name, cls.__annotations__[name]
+                # int from 'int | None': what a value on the command line is converted to
+                value.base = next((t for t in getattr(value.type, "__args__", (value.type,))
+                                   if t is not type(None)), str)
                 declared[name] = value
                 setattr(cls, name, value.default)
         cls.declared = declared
@@ -109,6 +112,10 @@ class EvalOptions(ProgramOptions):
     order: int = option("--order", default=1, metavar="N",
                         help="Derivatives up to order N (several variables: --order 2 gives "
                              "the Hessian).")
+    series: int | None = option(
+        "--series", metavar="N",
+        help="The Taylor polynomial of degree N about the point, in powers of (x - x0), as an "
+             "expression eval reads back (one variable).")
     strict: bool = option("--strict", default=False, help="Exit 1 on a non-finite result.")
     trace: bool = option("--trace", default=False,
                          help="Show the backward pass step by step (on stderr; in JSON also "

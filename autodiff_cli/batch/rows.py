@@ -176,7 +176,8 @@ def evaluate_block(program: Program, block: Block, layout: Layout, strict: bool)
         return _rowwise(program, block, layout, strict)
     values = {name: np.full(n, c, dtype=np.float64) for name, c in layout.constants.items()}
     values.update(block.data)
-    result = evaluate(program, values, wrt=layout.wrt, strict=strict, order=layout.order)
+    result = evaluate(program, values, wrt=layout.wrt, strict=strict, order=layout.order,
+                      bounds=False)  # plain rows have no room for them
     value = np.broadcast_to(np.asarray(result.value, dtype=np.float64), (n,))
     higher = [np.broadcast_to(np.asarray(v, dtype=np.float64), (n,))
               for v in higher_values(result)]
@@ -189,7 +190,8 @@ def _rowwise(program: Program, block: Block, layout: Layout, strict: bool):
     for i in range(len(block.echo)):
         point = dict(layout.constants)
         point.update({name: column[i] for name, column in block.data.items()})
-        result = evaluate(program, point, wrt=layout.wrt, strict=strict, order=layout.order)
+        result = evaluate(program, point, wrt=layout.wrt, strict=strict, order=layout.order,
+                          bounds=False)
         values.append(result.value)
         for name in layout.wrt:
             grads[name].append(result.gradient[name])

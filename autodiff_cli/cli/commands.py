@@ -35,7 +35,7 @@ def run_eval(options: EvalOptions) -> int:
         return _run_batch(options)
     program, values, warnings = load("eval", options)
     result = evaluate(program, values, wrt=options.wrt, strict=options.strict,
-                      trace=options.trace, order=options.order)
+                      trace=options.trace, order=options.order, series=options.series)
     result.warnings[:0] = warnings
     for message in result.warnings:
         terminal.warning(message, options.no_color)
@@ -63,6 +63,9 @@ def _run_batch(options: EvalOptions) -> int:
         raise UsageError("--format table does not stream", hint="use --format plain or json")
     if options.points is not None and options.each_line:
         raise UsageError("give --points or --each-line, not both")
+    if options.series is not None:
+        raise UsageError("--series works on one evaluation, not with --points or --each-line",
+                         hint="ask for the derivatives as columns instead: --order N")
     if options.each_line:
         from ..batch import each_line
 

@@ -51,7 +51,7 @@ def fast_eval(tokens: list[str]) -> EvalOptions | None:
         if declared.choices and text not in declared.choices:
             return None
         try:
-            kwargs[declared.name] = int(text) if declared.type is int else text
+            kwargs[declared.name] = int(text) if declared.base is int else text
         except ValueError:
             return None
     if args.positional:

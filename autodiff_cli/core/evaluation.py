@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..errors import EvaluationError
+from ..errors import EvaluationError, UsageError
 from .engine import gc_paused
 from .graph import build, describe_nonfinite, finite, gradients, resolve_wrt
-from .higher import attach, check_order
+from .higher import attach, check_order, series as taylor_series
 from .program import Program
 
 if TYPE_CHECKING:
@@ -25,14 +25,19 @@ class Result:
     gradient: dict
     warnings: list[str] = field(default_factory=list)
     derivatives: dict | None = None  # {name: [order 1, ..., order N]} (order N, one variable)
+    bounds: dict | None = None  # {name: [a bound on each derivative's rounding error]}
     hessian: dict | None = None  # {"variables": [...], "matrix": [[...]]}
+    series: dict | None = None  # the Taylor polynomial: variable, at, coefficients, bounds
     trace: "Trace | None" = None  # the backward pass step by step (trace=True)
 
 
 def evaluate_program(program: Program, values: dict, *, wrt=None, strict: bool = False,
-                     trace: bool = False, order: int = 1) -> Result:
+                     trace: bool = False, order: int = 1, bounds: bool = True,
+                     series: int | None = None) -> Result:
     """Evaluate ``program`` at ``values`` and differentiate it (see ``api.evaluate``)."""
     check_order(order)
+    if series is not None:
+        check_order(series)
     names = resolve_wrt(program, wrt)
     recorder = None
     if trace:
@@ -52,8 +57,19 @@ def evaluate_program(program: Program, values: dict, *, wrt=None, strict: bool =
                     graph.output.data, gradient, warnings,
                     trace=recorder.trace() if recorder else None)
     if order != 1:
-        attach(result, program, values, names, order)
+        attach(result, program, values, names, order, bounds)
+    if series is not None:
+        result.series = _series(program, values, names, series)
     if strict and result.warnings:
         raise EvaluationError(result.warnings[0], hint="without strict checking this is a "
                               "warning", cli_hint="without --strict this is a warning")
     return result
+
+
+def _series(program: Program, values: dict, names: list[str], degree: int) -> dict:
+    if len(names) != 1:
+        raise UsageError("a Taylor series is in one variable; name it", hint="wrt='x'",
+                         cli_message="--series needs one variable; the expression has "
+                                     f"{len(names)}: {', '.join(names)}",
+                         cli_hint=f"--wrt {names[0] if names else 'x'}")
+    return taylor_series(program, values, names[0], degree)

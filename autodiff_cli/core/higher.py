@@ -1,16 +1,16 @@
-"""Higher derivatives by differentiating the backward pass again (double backprop).
+"""Higher derivatives: pure ones by Taylor-mode propagation, the Hessian by double backprop.
 
-``backward(create_graph=True)`` records the backward computation as a graph, so a
-gradient is itself a Variable with a creator and can be differentiated in turn, as in
-DeZero's later steps. No finite differences and no symbolic rewriting.
+- one variable, order N: d^n f/dx^n for n = 1..N, from one Taylor pass (``taylor``): the
+  truncated series of f(x0 + t) pushed through the program, O(N^2) per nonlinear node,
+  with a running bound on each derivative's rounding error;
+- several variables, order N > 2: the pure derivatives of each variable, one pass each
+  (mixed derivatives above order 2 are not computed);
+- several variables, order 2: the Hessian, by differentiating the backward pass again
+  (``backward(create_graph=True)`` records it as a graph, as in DeZero's later steps).
 
-- one variable, ``--order N``: d^n f/dx^n for n = 1..N;
-- several variables, ``--order 2``: the Hessian;
-- several variables, ``--order N`` with N > 2: the pure derivatives d^n f/dx^n of each
-  variable (mixed derivatives above order 2 are not computed).
-
-Graphs grow with every order (a constant factor per order), so a budget on the number of
-functions stops a runaway ``--order`` with a clear error instead of exhausting memory.
+Double backprop is also kept for pure derivatives (``nested_pure_derivatives``) as an
+independent check of Taylor mode. Its graphs grow by a constant factor per order, so a
+budget on the number of functions stops a runaway with a clear error.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InvalidValueError, LimitError, UsageError
-from . import registry
+from . import registry, taylor
 from .engine import Variable, apply
-from .graph import build
+from .graph import build, check_values
 
-MAX_ORDER = 20
-MAX_FUNCTIONS = 100_000  # a derivative graph larger than this is refused
+MAX_ORDER = 200  # Taylor mode costs O(N^2) per node: order 200 takes milliseconds
+MAX_FUNCTIONS = 100_000  # a double-backprop derivative graph larger than this is refused
+SUSPECT = 1e-8  # a derivative whose estimated relative error passes this gets a warning
 
 
 def check_order(order: int, maximum: int = MAX_ORDER) -> int:
@@ -86,9 +87,10 @@ def _data(var: Variable | None, like: Variable):
     return np.zeros_like(like.data) if var is None else var.data
 
 
-def pure_derivatives(output: Variable, inputs: dict[str, Variable], names: list[str],
-                     order: int) -> dict[str, list]:
-    """{name: [d f/dx, ..., d^order f/dx^order]} for each name, at the graph's point."""
+def nested_pure_derivatives(output: Variable, inputs: dict[str, Variable], names: list[str],
+                            order: int) -> dict[str, list]:
+    """{name: [d f/dx, ..., d^order f/dx^order]} for each name by repeated backward passes
+    (the independent check of Taylor mode; the graph grows with every order)."""
     every = list(inputs.values())
     first = _pass(output, every)
     result = {}
@@ -120,9 +122,35 @@ def hessian(output: Variable, inputs: dict[str, Variable], names: list[str]) -> 
     return {"variables": list(names), "matrix": matrix}
 
 
-def _check_shapes(program, graph) -> None:
+def taylor_derivatives(program, data: dict, names: list[str], order: int,
+                       bounds: bool = True) -> tuple[dict, dict | None]:
+    """({name: [d f/dx, ..., d^order f/dx^order]}, {name: [a bound on each one's absolute
+    rounding error]} or None): one Taylor pass per variable, the others held fixed."""
+    derivatives, errors = {}, {} if bounds else None
+    for name in names:
+        values, bound = taylor.derivatives(program, data, name, order, bounds)
+        derivatives[name] = values
+        if bounds:
+            errors[name] = bound
+    return derivatives, errors
+
+
+def series(program, values: dict, name: str, degree: int) -> dict:
+    """The Taylor polynomial of f in ``name`` about its value: coefficients f_0..f_degree
+    of f(x0 + t) and a bound on each one's rounding error."""
+    data = check_values(program, values)
+    if any(np.ndim(v) for v in data.values()):
+        raise InvalidValueError("a Taylor series needs scalar values",
+                                hint="give one point at a time")
+    with np.errstate(all="ignore"):
+        coefficients, errors = taylor.taylor_coefficients(program, data, name, degree)
+    return {"variable": name, "at": data[name], "coefficients": coefficients,
+            "bounds": errors}
+
+
+def _check_shapes(program, data: dict) -> None:
     """Vectors are allowed only where every order stays element-wise (see the README)."""
-    shapes = {np.shape(x.data) for x in graph.inputs.values()}
+    shapes = {np.shape(x) for x in data.values()}
     if shapes <= {()}:
         return
     if program.has_reductions or len(shapes) > 1:
@@ -135,21 +163,41 @@ def _check_shapes(program, graph) -> None:
                                 cli_hint="give one point at a time, or use --order 1")
 
 
-def attach(result, program, values: dict, names: list[str], order: int) -> None:
-    """Fill ``result.derivatives`` or ``result.hessian`` for ``--order`` (N >= 2)."""
+def attach(result, program, values: dict, names: list[str], order: int,
+           bounds: bool = True) -> None:
+    """Fill ``result.derivatives`` (and ``result.bounds``) or ``result.hessian`` for order
+    N >= 2; warn about non-finite derivatives and those float64 may have lost digits of."""
     check_order(order)
     if order == 1:
         return
-    graph = build(program, values)
-    _check_shapes(program, graph)
+    data = check_values(program, values)
+    _check_shapes(program, data)
     if len(names) > 1 and order == 2:
+        graph = build(program, data)
         result.hessian = hessian(graph.output, graph.inputs, names)
-        entries = [(f"d2f/d{a}d{b}", v) for a, row in zip(names, result.hessian["matrix"])
+        entries = [(f"d2f/d{a}d{b}", v, None) for a, row in zip(names, result.hessian["matrix"])
                    for b, v in zip(names, row)]
     else:
-        result.derivatives = pure_derivatives(graph.output, graph.inputs, names, order)
-        entries = [(f"d{n}f/d{name}{n}", v) for name, ders in result.derivatives.items()
-                   for n, v in enumerate(ders, start=1) if n > 1]
-    for label, value in entries:
+        with np.errstate(all="ignore"):
+            result.derivatives, result.bounds = taylor_derivatives(program, data, names, order,
+                                                                   bounds)
+        entries = [(f"d{n}f/d{name}{n}", v, result.bounds[name][n - 1] if bounds else None)
+                   for name, ders in result.derivatives.items()
+                   for n, v in enumerate(ders, start=1)]
+    for label, value, bound in entries:
         if not np.all(np.isfinite(value)):
-            result.warnings.append(f"{label} is not finite: {value}")
+            if not label.startswith("df/"):  # the gradient's own warning says it already
+                result.warnings.append(f"{label} is not finite: {value}")
+        elif bound is not None:
+            relative = _relative(bound, value)
+            if relative > SUSPECT:
+                result.warnings.append(f"{label} may have lost digits to float64 rounding: "
+                                       f"its estimated relative error is up to {relative:.1e}")
+
+
+def _relative(bound, value) -> float:
+    """The largest bound/|value| over the elements (0 where both are 0)."""
+    bound, value = np.abs(np.asarray(bound, dtype=float)), np.abs(np.asarray(value, dtype=float))
+    with np.errstate(all="ignore"):
+        ratio = np.where(bound == 0, 0.0, bound / np.where(value == 0, np.inf, value))
+    return float(np.max(ratio)) if ratio.size else 0.0

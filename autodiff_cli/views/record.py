@@ -6,34 +6,10 @@ JSON layout from here. Only reads the ``Result`` the core produced.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-
-def number(x) -> str:
-    """The shortest text that reads back to the same float64 (Python's repr)."""
-    if isinstance(x, np.ndarray) and x.ndim > 0:
-        return ",".join(number(v) for v in x.ravel())
-    return repr(float(x))
-
-
-def jsonable(x):
-    """Floats and lists of floats; nan and the infinities as strings (strict JSON)."""
-    if isinstance(x, np.ndarray) and x.ndim > 0:
-        return [jsonable(v) for v in x.tolist()]
-    if isinstance(x, (list, tuple)):
-        return [jsonable(v) for v in x]
-    if isinstance(x, dict):
-        return {k: jsonable(v) for k, v in x.items()}
-    if isinstance(x, str) or x is None:
-        return x
-    x = float(x)
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    return x
+from .numbers import jsonable, number  # noqa: F401 - also the views' shared helpers
+from .series import expression
 
 
 def higher_labels(names: list[str], order: int) -> list[str]:
@@ -64,8 +40,27 @@ def rows(result) -> list[tuple[str, object]]:
     return out
 
 
+def bounds_by_label(result) -> dict[str, object]:
+    """The rounding-error bound of each derivative Taylor mode computed, by its label."""
+    if not result.bounds:
+        return {}
+    out = {}
+    for name, errors in result.bounds.items():
+        for n, bound in enumerate(errors, start=1):
+            out[f"df/d{name}" if n == 1 else f"d{n}f/d{name}{n}"] = bound
+    return out
+
+
+def series_text(result) -> str | None:
+    return expression(result.series) if result.series else None
+
+
 def plain(result) -> str:
-    return "".join(f"{label}\t{number(value)}\n" for label, value in rows(result))
+    """``label<TAB>number`` lines; with a series, a last ``series<TAB>EXPRESSION`` line."""
+    lines = [f"{label}\t{number(value)}\n" for label, value in rows(result)]
+    if result.series:
+        lines.append(f"series\t{series_text(result)}\n")
+    return "".join(lines)
 
 
 def document(result, *, before: dict | None = None, extra: dict | None = None) -> dict:
@@ -80,8 +75,12 @@ def document(result, *, before: dict | None = None, extra: dict | None = None) -
     })
     if result.derivatives is not None:
         doc["derivatives"] = jsonable(result.derivatives)
+    if result.bounds is not None:
+        doc["derivative_bounds"] = jsonable(result.bounds)
     if result.hessian is not None:
         doc["hessian"] = jsonable(result.hessian)
+    if result.series is not None:
+        doc["series"] = {**jsonable(result.series), "expression": series_text(result)}
     doc.update(extra or {})
     doc["warnings"] = list(result.warnings)
     return doc
@@ -121,6 +120,19 @@ def table(result):
     grid = Table(show_header=True, header_style="bold")
     grid.add_column("quantity", style="cyan", no_wrap=True)
     grid.add_column("value", justify="right", overflow="fold")
+    bounds = bounds_by_label(result)
+    if bounds:  # Taylor mode's rounding-error bound beside each derivative
+        grid.add_column("±", justify="right", style="dim", no_wrap=True)
     for label, value in rows(result):
-        grid.add_row(label, number(value).replace(",", ", "))
+        cells = [label, number(value).replace(",", ", ")]
+        if bounds:
+            cells.append(_magnitude(bounds[label]) if label in bounds else "")
+        grid.add_row(*cells)
+    if result.series:
+        grid.add_row("series", series_text(result) or "(not finite)", *([""] if bounds else []))
     return Group(title, grid)  # the title above, not squeezed to the table's width
+
+
+def _magnitude(bound) -> str:
+    """A bound as people read it: 2.3e-15 (the largest, for a vector)."""
+    return f"{float(np.max(bound)):.1e}"
