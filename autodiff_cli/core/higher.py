@@ -184,15 +184,19 @@ def attach(result, program, values: dict, names: list[str], order: int,
         entries = [(f"d{n}f/d{name}{n}", v, result.bounds[name][n - 1] if bounds else None)
                    for name, ders in result.derivatives.items()
                    for n, v in enumerate(ders, start=1)]
+    suspects = []
     for label, value, bound in entries:
         if not np.all(np.isfinite(value)):
             if not label.startswith("df/"):  # the gradient's own warning says it already
                 result.warnings.append(f"{label} is not finite: {value}")
-        elif bound is not None:
-            relative = _relative(bound, value)
-            if relative > SUSPECT:
-                result.warnings.append(f"{label} may have lost digits to float64 rounding: "
-                                       f"its estimated relative error is up to {relative:.1e}")
+        elif bound is not None and _relative(bound, value) > SUSPECT:
+            suspects.append((label, _relative(bound, value)))
+    if suspects:  # one warning, not one per order: order 100 can have dozens
+        worst = max(r for _, r in suspects)
+        names = suspects[0][0] if len(suspects) == 1 else (
+            f"{len(suspects)} derivatives, the first {suspects[0][0]},")
+        result.warnings.append(f"{names} may have lost digits to float64 rounding: estimated "
+                               f"relative error up to {worst:.1e} (see the error bounds)")
 
 
 def _relative(bound, value) -> float:

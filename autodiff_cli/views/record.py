@@ -128,9 +128,11 @@ def table(result):
         if bounds:
             cells.append(_magnitude(bounds[label]) if label in bounds else "")
         grid.add_row(*cells)
-    if result.series:
-        grid.add_row("series", series_text(result) or "(not finite)", *([""] if bounds else []))
-    return Group(title, grid)  # the title above, not squeezed to the table's width
+    parts = [title, grid]  # the title above, not squeezed to the table's width
+    if result.series:  # below, as a line of its own: a long expression would widen the table
+        line = Text("series ", style="cyan")
+        parts.append(line.append(series_text(result) or "(a coefficient is not finite)"))
+    return Group(*parts)
 
 
 def _magnitude(bound) -> str:
