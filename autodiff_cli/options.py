@@ -116,6 +116,13 @@ class EvalOptions(ProgramOptions):
         "--series", metavar="N",
         help="The Taylor polynomial of degree N about the point, in powers of (x - x0), as an "
              "expression eval reads back (one variable).")
+    output: str | None = option(
+        "--output", metavar="NAMES",
+        help="The results: these bindings of the program (comma-separated); with several, "
+             "their values and the Jacobian.")
+    mode: str = option("--mode", default="auto", choices=("auto", "forward", "reverse"),
+                       help="How the Jacobian of several results is computed: auto picks "
+                            "the one with fewer passes.")
     strict: bool = option("--strict", default=False, help="Exit 1 on a non-finite result.")
     trace: bool = option("--trace", default=False,
                          help="Show the backward pass step by step (on stderr; in JSON also "

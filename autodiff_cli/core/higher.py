@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InvalidValueError, LimitError, UsageError
-from . import registry, taylor
+from . import registry
 from .engine import Variable, apply
 from .graph import build, check_values
 
@@ -126,6 +126,7 @@ def taylor_derivatives(program, data: dict, names: list[str], order: int,
                        bounds: bool = True) -> tuple[dict, dict | None]:
     """({name: [d f/dx, ..., d^order f/dx^order]}, {name: [a bound on each one's absolute
     rounding error]} or None): one Taylor pass per variable, the others held fixed."""
+    from . import taylor  # lazy by policy: only orders above 1 need Taylor mode
     derivatives, errors = {}, {} if bounds else None
     for name in names:
         values, bound = taylor.derivatives(program, data, name, order, bounds)
@@ -138,6 +139,7 @@ def taylor_derivatives(program, data: dict, names: list[str], order: int,
 def series(program, values: dict, name: str, degree: int) -> dict:
     """The Taylor polynomial of f in ``name`` about its value: coefficients f_0..f_degree
     of f(x0 + t) and a bound on each one's rounding error."""
+    from . import taylor  # lazy by policy: only --series needs it
     data = check_values(program, values)
     if any(np.ndim(v) for v in data.values()):
         raise InvalidValueError("a Taylor series needs scalar values",
