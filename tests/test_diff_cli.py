@@ -145,3 +145,36 @@ def test_diff_is_listed_by_help_and_completion():
     complete = run_cli(env={"_AUTODIFF_COMPLETE": "complete_bash", "COMP_WORDS": "autodiff di",
                             "COMP_CWORD": "1"})
     assert "diff" in complete.out.split()
+
+
+def readme_examples() -> list[tuple[list[str], str]]:
+    """(argv, output) of every `$ autodiff diff ...` in the README's section on diff."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The derivative as a formula", 1)[1].split("\n## ", 1)[0]
+    examples = []
+    for block in section.split("```console\n")[1:]:
+        block = block.split("```", 1)[0]
+        for chunk in block.split("$ ")[1:]:
+            command, _, output = chunk.partition("\n")
+            examples.append((shlex.split(command), output))
+    return examples
+
+
+def test_the_readme_section_has_examples():
+    assert len(readme_examples()) >= 6
+
+
+@pytest.mark.parametrize("argv,output", readme_examples(), ids=lambda a: str(a)[:40])
+def test_the_readme_examples_are_what_diff_prints(argv, output):
+    assert argv[0] == "autodiff"
+    run = run_cli(*argv[1:])
+    assert run.code == 0, run.err
+    assert run.out == output
+
+
+def test_the_quick_diff_benchmark_runs_and_reports_each_goal():
+    """Only that it works: the figures come from a full run (no timing asserted here)."""
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "diff.py"), "--quick"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.count("size: ") == 6 and "speed: diff of a" in proc.stdout
