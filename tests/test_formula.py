@@ -325,3 +325,9 @@ def test_exact_powers_follow_the_engine_at_a_zero_exponent(monkeypatch):
             for x, y in ((0.0, 0.0), (0.0, 1.0), (2.0, 0.0), (1.5, 2.5)):
                 want = evaluate(source, x=x, y=y).gradient[name]
                 assert evaluate(program, x=x, y=y).value == want, (program, x, y)
+
+
+def test_a_result_that_is_a_variable_itself_has_the_derivative_1():
+    assert text_of("x") == {"df/dx": "1"}
+    assert text_of("a = sin(x); y") == {"df/dx": "0", "df/dy": "1"}
+    assert text_of("x", order=2) == {"d2f/dx2": "0"}

@@ -149,6 +149,10 @@ class _Reader:
             x.cleargrad()  # backward adds to what a leaf holds: start from nothing
         if not target.requires_grad:
             return dict.fromkeys(self.inputs)
+        if target.creator is None:  # the result is a variable itself: dx/dx = 1
+            one = Variable(1.0)
+            self.ids[one] = self.dag.const(1.0)
+            return {name: one if x is target else None for name, x in self.inputs.items()}
         # The seed is a variable, so that every step using it is recorded (1*g included):
         # no formula step is left computed once at this point, as a bare number.
         seed = Variable(1.0, kind="input")
