@@ -15,7 +15,7 @@ from .core.evaluation import Result, evaluate_program
 from .core.program import Program, with_outputs
 from .language.parser import parse
 
-__all__ = ["evaluate", "parse", "Program", "Result"]
+__all__ = ["evaluate", "derivative", "parse", "Program", "Result"]
 
 
 def evaluate(expression: str | Program, values: dict | None = None, *, wrt=None,
@@ -46,3 +46,12 @@ def evaluate(expression: str | Program, values: dict | None = None, *, wrt=None,
     return evaluate_program(program, {**(values or {}), **named_values}, wrt=wrt,
                             strict=strict, trace=trace, order=order, bounds=bounds,
                             series=series, mode=mode)
+
+
+def derivative(expression: str | Program, wrt=None, order: int = 1):
+    """The derivatives of ``expression`` as a ``Formula`` (``autodiff diff``); print it with
+    ``autodiff_cli.views.formula`` (``plain``, ``text``, ``as_json``, ``latex``)."""
+    from .core.derive import derivative as derive  # lazy: an evaluation does not need it
+
+    program = expression if isinstance(expression, Program) else parse(expression)
+    return derive(program, wrt=wrt, order=order)

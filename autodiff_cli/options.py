@@ -168,6 +168,18 @@ class FunctionsOptions(Options):
     debug: bool = option("--debug", default=False, help="Show Python tracebacks.")
 
 
+class DiffOptions(ProgramOptions):
+    wrt: str | None = option("--wrt", metavar="NAMES",
+                             help="Differentiate by these variables only (comma-separated).")
+    order: int = option("--order", default=1, metavar="N",
+                        help="The N-th derivative (several variables: --order 2 gives the "
+                             "Hessian's entries).")
+    format: str = option("--format", default="auto",
+                         choices=("auto", "text", "plain", "json", "latex"),
+                         help="auto = text on a terminal, plain in a pipe (a program per "
+                              "line that eval reads back).")
+
+
 # The commands and their options, in the order `autodiff --help` lists them.
-COMMANDS = {"eval": EvalOptions, "graph": GraphOptions, "check": CheckOptions,
-            "functions": FunctionsOptions}
+COMMANDS = {"eval": EvalOptions, "diff": DiffOptions, "graph": GraphOptions,
+            "check": CheckOptions, "functions": FunctionsOptions}

@@ -13,7 +13,7 @@ from ..api import evaluate
 from ..core.higher import check_order
 from ..core.program import with_outputs
 from ..errors import ExitCode, IOFailure, UsageError
-from ..options import CheckOptions, EvalOptions, FunctionsOptions, GraphOptions
+from ..options import CheckOptions, DiffOptions, EvalOptions, FunctionsOptions, GraphOptions
 from ..views import record, terminal
 from .arguments import check_unused_names
 from .inputs import load
@@ -177,6 +177,41 @@ def run_functions(options: FunctionsOptions) -> int:
     else:
         terminal.write({"markdown": catalogue.markdown, "json": catalogue.as_json,
                         "plain": catalogue.plain}[fmt]())
+    return ExitCode.OK
+
+
+def run_diff(options: DiffOptions) -> int:
+    """``autodiff diff``: the derivative as a formula; given values, its values there too."""
+    from ..core.derive import MAX_ORDER, derivative
+    from ..views import formula as formula_view
+
+    check_order(options.order, MAX_ORDER)
+    if options.wrt is not None and not options.wrt.replace(",", "").strip():
+        raise UsageError("--wrt names no variable", hint="for example --wrt x,y")
+    program, values, warnings = load("diff", options)
+    formula = derivative(program, wrt=options.wrt, order=options.order)
+    point = None
+    if values:  # the derivatives' values there: eval's numbers, with eval's warnings
+        result = evaluate(program, values, wrt=formula.wrt, order=options.order)
+        point = formula_view.at(formula, result)
+        warnings += result.warnings
+    else:
+        warnings += program.warnings
+    if not formula.wrt:
+        warnings.append("the expression has no variables: its derivative is empty")
+    for message in warnings:
+        terminal.warning(message, options.no_color)
+    fmt = options.format
+    if fmt == "auto":
+        fmt = "text" if sys.stdout.isatty() else "plain"
+    if fmt == "text" and sys.stdout.isatty():
+        terminal.console(options.no_color).print(formula_view.styled(formula, point),
+                                                  soft_wrap=True)
+    elif fmt == "json":
+        terminal.write(record.dumps(formula_view.as_json(formula, point, warnings)))
+    else:
+        terminal.write({"text": formula_view.text, "plain": formula_view.plain,
+                        "latex": formula_view.latex}[fmt](formula, point))
     return ExitCode.OK
 
 

@@ -257,6 +257,10 @@ define("relu", 1, lambda x: np.maximum(x, 0.0), lambda xs, y, g: (g * const(raw(
 define("abs", 1, np.abs, lambda xs, y, g: (g * const(np.sign(raw(xs[0]))),), taylor="abs_",
        derivative="sign(x)", summary="absolute value", domain=(R,), sympy="Abs(x0)",
        kink=_near_zero, notes="at the kink x = 0 the derivative is taken as 0")
+define("sign", 1, np.sign, lambda xs, y, g: (g * const(0.0),), taylor="sign", derivative="0",
+       summary="the sign of x: -1, 0 or 1", domain=(R,), sympy="sign(x0)", kink=_near_zero,
+       notes="a step: its derivative is 0, at the jump x = 0 too (diff writes abs' and "
+             "relu's derivatives with it)")
 
 
 def _hypot_backward(xs, y, g):

@@ -294,6 +294,12 @@ def abs_(u: Series) -> Series:
     return _masked(u, ns.sign(u.c[0]), abs(u.c[0]))
 
 
+def sign(u: Series) -> Series:
+    """A step: its value at the point, and zero at every order past it (as its backward)."""
+    ns = elementary(u.c[0])
+    return Series([ns.sign(u.c[0])], None if u.e is None else [0.0], u.d)
+
+
 def _extreme2(u: Series, w: Series, larger: bool) -> Series:
     ns = elementary(u.c[0], w.c[0])
     u0, w0 = u.c[0], w.c[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .arithmetic import add, cbrt, div, mul_, neg, sqrt, square, sub
 from .functions import (abs_, acos, acosh, asin, asinh, atan, atan2, atanh, cos, cosh, exp, expm1,
-                        hypot, log, log1p, log2, log10, maximum, minimum, power, relu, sigmoid, sin,
+                        hypot, log, log1p, log2, log10, maximum, minimum, power, relu, sigmoid, sign, sin,
                         sinh, softplus, tan, tanh)
 from .reductions import dot, logsumexp, mean, norm, prod, total, vector_max, vector_min
 
@@ -14,5 +14,5 @@ from .reductions import dot, logsumexp, mean, norm, prod, total, vector_max, vec
 BY_NAME = {rule.__name__: rule for rule in (
     add, sub, mul_, div, neg, power, square, sqrt, cbrt, exp, expm1, log, log1p, log2, log10,
     sin, cos, tan, asin, acos, atan, atan2, sinh, cosh, tanh, asinh, acosh, atanh, sigmoid,
-    softplus, relu, abs_, hypot, maximum, minimum, total, mean, prod, norm, logsumexp,
+    softplus, relu, abs_, sign, hypot, maximum, minimum, total, mean, prod, norm, logsumexp,
     vector_max, vector_min, dot)}
