@@ -21,7 +21,7 @@ __all__ = ["evaluate", "derivative", "parse", "Program", "Result"]
 def evaluate(expression: str | Program, values: dict | None = None, *, wrt=None,
              strict: bool = False, trace: bool = False, order: int = 1, bounds: bool = True,
              series: int | None = None, outputs: list[str] | None = None, mode: str = "auto",
-             **named_values) -> Result:
+             jacobian: bool = False, **named_values) -> Result:
     """Evaluate ``expression`` (text or a parsed Program) and its gradient.
 
     Values may be given as a dict, as keyword arguments, or both; floats or numpy
@@ -38,14 +38,16 @@ def evaluate(expression: str | Program, values: dict | None = None, *, wrt=None,
     naming its bindings, gives ``value`` as {result: value} and ``jacobian``
     ({"outputs", "variables", "matrix"}), by reverse mode (a backward pass per result) or
     forward mode (a degree-1 Taylor pass per variable), whichever needs fewer passes;
-    ``mode="forward"`` or ``"reverse"`` forces one.
+    ``mode="forward"`` or ``"reverse"`` forces one. ``jacobian=True`` on a vector result
+    gives its Jacobian element by element (rows f[0], f[1], ...) instead of the gradient of
+    its sum.
     """
     program = expression if isinstance(expression, Program) else parse(expression)
     if outputs:
         program = with_outputs(program, list(outputs))
     return evaluate_program(program, {**(values or {}), **named_values}, wrt=wrt,
                             strict=strict, trace=trace, order=order, bounds=bounds,
-                            series=series, mode=mode)
+                            series=series, mode=mode, jacobian=jacobian)
 
 
 def derivative(expression: str | Program, wrt=None, order: int = 1):

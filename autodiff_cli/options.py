@@ -120,6 +120,9 @@ class EvalOptions(ProgramOptions):
         "--output", metavar="NAMES",
         help="The results: these bindings of the program (comma-separated); with several, "
              "their values and the Jacobian.")
+    jacobian: bool = option("--jacobian", default=False,
+                            help="A vector result: the Jacobian element by element, instead of "
+                                 "the gradient of its sum.")
     mode: str = option("--mode", default="auto", choices=("auto", "forward", "reverse"),
                        help="How the Jacobian of several results is computed: auto picks "
                             "the one with fewer passes.")

@@ -9,7 +9,7 @@ import pytest
 import sympy
 
 from autodiff_cli import evaluate
-from autodiff_cli.core.higher import derivative_graph_sizes
+from autodiff_cli.core.nested import derivative_graph_sizes
 from autodiff_cli.language.parser import parse
 
 X, Y = sympy.symbols("x y", real=True)
@@ -155,7 +155,7 @@ def test_a_runaway_order_hits_the_graph_budget():
     """Double backprop, kept as the independent check of Taylor mode, refuses a graph that
     grows past its budget instead of exhausting memory."""
     from autodiff_cli.core.graph import build
-    from autodiff_cli.core.higher import nested_pure_derivatives
+    from autodiff_cli.core.nested import nested_pure_derivatives
     from autodiff_cli.errors import LimitError
 
     graph = build(parse("exp(sin(x)*x)"), {"x": 1.0})

@@ -137,3 +137,64 @@ def test_the_python_api_takes_outputs_and_mode():
     assert r.jacobian["matrix"] == [[1.0, 2.0], [-3.0, 2.0]]
     with pytest.raises(Exception, match="not a binding"):
         evaluate("f = x^2; f", x=1.0, outputs=["k"])
+
+
+# --- vectors: the Jacobian element by element, the Hessian over elements ---------------------
+
+def test_jacobian_flag_gives_the_element_by_element_jacobian(cli):
+    r = cli("eval", "x * sum(x)", "--x", "1,2", "--jacobian", "--format", "json")
+    doc = json.loads(r.out)
+    assert doc["value"] == {"f": [3.0, 6.0]}
+    assert doc["jacobian"] == {"outputs": ["f[0]", "f[1]"], "variables": ["x[0]", "x[1]"],
+                               "matrix": [[4.0, 1.0], [2.0, 5.0]]}
+    default = json.loads(cli("eval", "x * sum(x)", "--x", "1,2", "--format", "json").out)
+    assert default["gradient"] == {"x": [6.0, 6.0]}  # the seed of ones stays the default
+
+
+def test_a_scalar_next_to_a_vector_in_the_jacobian(cli):
+    r = cli("eval", "x^2 * y", "--x", "1,2", "--y", "3", "--jacobian")
+    assert r.out.splitlines() == ["f\t3.0,12.0", "df[0]/dx[0]\t6.0", "df[0]/dx[1]\t0.0",
+                                  "df[0]/dy\t1.0", "df[1]/dx[0]\t0.0", "df[1]/dx[1]\t12.0",
+                                  "df[1]/dy\t4.0"]
+
+
+def test_order_2_of_a_reduction_is_the_hessian_over_the_elements(cli):
+    x = np.array([1.0, 2.0, 3.0])
+    r = cli("eval", "logsumexp(x) + sum(x^2)/2", "--x", "1,2,3", "--order", "2",
+            "--format", "json")
+    doc = json.loads(r.out)
+    assert doc["hessian"]["variables"] == ["x[0]", "x[1]", "x[2]"]
+    p = np.exp(x - x.max()) / np.exp(x - x.max()).sum()
+    exact = np.diag(p) - np.outer(p, p) + np.eye(3)  # softmax's Jacobian, plus the identity
+    assert np.allclose(doc["hessian"]["matrix"], exact, rtol=1e-14, atol=1e-15)
+
+
+def test_a_scalar_next_to_vectors_is_allowed_at_order_2(cli):
+    reduction = json.loads(cli("eval", "sum(x^2)*y", "--x", "1,2", "--y", "3", "--order", "2",
+                               "--format", "json").out)
+    assert reduction["hessian"] == {"variables": ["x[0]", "x[1]", "y"],
+                                    "matrix": [[6.0, 0.0, 2.0], [0.0, 6.0, 4.0],
+                                               [2.0, 4.0, 0.0]]}
+    elementwise = cli("eval", "x*y^2", "--x", "1,2", "--y", "3", "--order", "2")
+    assert elementwise.code == 0 and "d2f/dydy\t2.0,4.0" in elementwise.out
+
+
+def test_check_compares_a_jacobian_and_a_vector_hessian_entry_by_entry(cli):
+    jac = cli("check", "f = x^2*y; g = sin(x*y); f, g", "--x", "0.7", "--y", "1.3",
+              "--format", "json")
+    rows = json.loads(jac.out)["checks"]
+    assert jac.code == 0 and [r["quantity"] for r in rows] == ["df/dx", "df/dy", "dg/dx", "dg/dy"]
+    hess = cli("check", "logsumexp(x) + sum(x^2)/2", "--x", "1,2,3", "--order", "2",
+               "--format", "json")
+    quantities = [r["quantity"] for r in json.loads(hess.out)["checks"]]
+    assert hess.code == 0 and "d2f/dx[0]dx[2]" in quantities and len(quantities) == 3 + 9
+
+
+def test_the_readme_examples_run_as_shown(cli):
+    from test_higher import readme_examples
+
+    examples = readme_examples("Several results and Jacobians")
+    assert len(examples) == 4
+    for args, out, err in examples:
+        r = cli(*args)
+        assert (r.out, r.err) == (out, err), args

@@ -19,7 +19,7 @@ import pytest
 
 from autodiff_cli.core import registry, taylor
 from autodiff_cli.core.graph import build
-from autodiff_cli.core.higher import nested_pure_derivatives
+from autodiff_cli.core.nested import nested_pure_derivatives
 from autodiff_cli.language.parser import parse
 
 ORDER = 6

@@ -37,7 +37,8 @@ def run_eval(options: EvalOptions) -> int:
     program, values, warnings = load("eval", options)
     result = evaluate(program, values, wrt=options.wrt, strict=options.strict,
                       trace=options.trace, order=options.order, series=options.series,
-                      outputs=_names(options.output), mode=options.mode)
+                      outputs=_names(options.output), mode=options.mode,
+                      jacobian=options.jacobian)
     result.warnings[:0] = warnings
     for message in result.warnings:
         terminal.warning(message, options.no_color)

@@ -36,14 +36,21 @@ class Result:
 
 def evaluate_program(program: Program, values: dict, *, wrt=None, strict: bool = False,
                      trace: bool = False, order: int = 1, bounds: bool = True,
-                     series: int | None = None, mode: str = "auto") -> Result:
+                     series: int | None = None, mode: str = "auto",
+                     jacobian: bool = False) -> Result:
     """Evaluate ``program`` at ``values`` and differentiate it (see ``api.evaluate``)."""
     check_order(order)
     if series is not None:
         check_order(series)
     names = resolve_wrt(program, wrt)
     if len(program.outputs) > 1:
+        if jacobian:
+            raise UsageError("the element-by-element Jacobian is for one vector result",
+                             hint="ask for one result", cli_hint="drop --jacobian, or choose "
+                             "one result with --output NAME")
         return _several(program, values, names, strict, trace, order, series, mode)
+    if jacobian:
+        return _elements(program, values, names, strict, order, series)
     if mode == "forward":
         raise UsageError("forward mode computes the Jacobian of several results",
                          hint="list several results (f, g), or leave the mode to the engine",
@@ -92,6 +99,27 @@ def _several(program: Program, values: dict, names: list[str], strict: bool, tra
     data = check_values(program, values)
     result = Result(program.source, data, value, {}, warnings, jacobian=matrix, mode=used,
                     traces={n: r.trace() for n, r in recorders.items()} if recorders else None)
+    if strict and result.warnings:
+        raise EvaluationError(result.warnings[0], hint="without strict checking this is a "
+                              "warning", cli_hint="without --strict this is a warning")
+    return result
+
+
+def _elements(program: Program, values: dict, names: list[str], strict: bool, order: int,
+              series) -> Result:
+    """One vector result, element by element: rows f[0], f[1], ..., columns x[0], ..."""
+    from .elements import element_jacobian  # lazy: only --jacobian needs it
+
+    if order != 1 or series is not None:
+        raise UsageError("the element-by-element Jacobian is a first derivative",
+                         cli_message="--jacobian is a first derivative: drop --order/--series")
+    data = check_values(program, values)
+    value, matrix = element_jacobian(program, data, names)
+    result = Result(program.source, data, {"f": value}, {}, list(program.warnings),
+                    jacobian=matrix, mode="reverse")
+    result.warnings += [f"d{out}/d{name} is not finite" for out, row in
+                        zip(matrix["outputs"], matrix["matrix"])
+                        for name, g in zip(matrix["variables"], row) if not finite(g)]
     if strict and result.warnings:
         raise EvaluationError(result.warnings[0], hint="without strict checking this is a "
                               "warning", cli_hint="without --strict this is a warning")
