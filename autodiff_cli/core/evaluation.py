@@ -76,10 +76,7 @@ def evaluate_program(program: Program, values: dict, *, wrt=None, strict: bool =
         attach(result, program, values, names, order, bounds)
     if series is not None:
         result.series = _series(program, values, names, series)
-    if strict and result.warnings:
-        raise EvaluationError(result.warnings[0], hint="without strict checking this is a "
-                              "warning", cli_hint="without --strict this is a warning")
-    return result
+    return _checked(result, strict)
 
 
 def _several(program: Program, values: dict, names: list[str], strict: bool, trace: bool,
@@ -99,10 +96,7 @@ def _several(program: Program, values: dict, names: list[str], strict: bool, tra
     data = check_values(program, values)
     result = Result(program.source, data, value, {}, warnings, jacobian=matrix, mode=used,
                     traces={n: r.trace() for n, r in recorders.items()} if recorders else None)
-    if strict and result.warnings:
-        raise EvaluationError(result.warnings[0], hint="without strict checking this is a "
-                              "warning", cli_hint="without --strict this is a warning")
-    return result
+    return _checked(result, strict)
 
 
 def _elements(program: Program, values: dict, names: list[str], strict: bool, order: int,
@@ -120,10 +114,7 @@ def _elements(program: Program, values: dict, names: list[str], strict: bool, or
     result.warnings += [f"d{out}/d{name} is not finite" for out, row in
                         zip(matrix["outputs"], matrix["matrix"])
                         for name, g in zip(matrix["variables"], row) if not finite(g)]
-    if strict and result.warnings:
-        raise EvaluationError(result.warnings[0], hint="without strict checking this is a "
-                              "warning", cli_hint="without --strict this is a warning")
-    return result
+    return _checked(result, strict)
 
 
 def _series(program: Program, values: dict, names: list[str], degree: int) -> dict:
@@ -133,3 +124,11 @@ def _series(program: Program, values: dict, names: list[str], degree: int) -> di
                                      f"{len(names)}: {', '.join(names)}",
                          cli_hint=f"--wrt {names[0] if names else 'x'}")
     return taylor_series(program, values, names[0], degree)
+
+
+def _checked(result: Result, strict: bool) -> Result:
+    """Under strict checking the first warning (a non-finite value) is an error."""
+    if strict and result.warnings:
+        raise EvaluationError(result.warnings[0], hint="without strict checking this is a "
+                              "warning", cli_hint="without --strict this is a warning")
+    return result
