@@ -145,8 +145,10 @@ def test_bad_orders_exit_2_without_a_traceback(cli, args, message):
     assert "Traceback" not in run.err and run.out == ""
 
 
-def test_vectors_with_reductions_are_refused(cli):
-    run = cli("eval", "sum(x^2)", "--x", "1,2", "--order", "2")
+def test_vectors_with_reductions_are_refused_above_order_2(cli):
+    """Order 2 of a scalar function of vectors is the Hessian over the elements (issue 14,
+    tests/test_jacobian.py); pure derivatives above it are not defined for a reduction."""
+    run = cli("eval", "sum(x^2)", "--x", "1,2", "--order", "3")
     assert run.code == 2
     assert "--order 2 and above need scalar values" in run.err
 
