@@ -15,7 +15,6 @@ import numpy as np
 
 from ..errors import InvalidValueError, LimitError, UsageError
 from .graph import build, check_values
-from .nested import hessian
 
 MAX_ORDER = 200  # Taylor mode costs O(N^2) per node: order 200 takes milliseconds
 SUSPECT = 1e-8  # a derivative whose estimated relative error passes this gets a warning
@@ -99,6 +98,8 @@ def attach(result, program, values: dict, names: list[str], order: int,
     else:
         _check_shapes(program, data)
     if len(names) > 1 and order == 2:
+        from .nested import hessian  # lazy by policy: only a Hessian needs double backprop
+
         graph = build(program, data)
         result.hessian = hessian(graph.output, graph.inputs, names)
         entries = [(f"d2f/d{a}d{b}", v, None) for a, row in zip(names, result.hessian["matrix"])
