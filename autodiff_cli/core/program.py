@@ -35,6 +35,10 @@ class Program:
     labels: dict[int, str] = field(default_factory=dict)  # node -> the name it was bound to
     output: int = -1
     warnings: list[str] = field(default_factory=list)
+    # For a session (cli/repl.py), whose next entry continues this program:
+    bindings: dict[str, int] = field(default_factory=dict)  # name -> node, the latest binding
+    assignments: list[tuple[str, int, int]] = field(default_factory=list)  # (name, node, offset)
+    separators: list[int] = field(default_factory=list)  # offsets of the top-level separators
 
     @property
     def variables(self) -> list[str]:
@@ -48,12 +52,18 @@ class Program:
 class ProgramBuilder:
     """Receives the parser's reductions and appends nodes; checks names as it goes."""
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, after: Program | None = None):
         self.program = Program(source)
-        self.bindings: dict[str, int] = {}
+        self.session = after is not None
+        if after is not None:  # a session's entry: it continues that program, nodes and names
+            self.program.nodes = list(after.nodes)
+            self.program.inputs = dict(after.inputs)
+            self.program.labels = dict(after.labels)
+            self.program.bindings = dict(after.bindings)
+        self.bindings = self.program.bindings
         self.reads: dict[str, int] = {}  # binding -> how many times it was read (so far)
         self.assigned: list[tuple[str, int]] = []  # (name, reads before its assignment)
-        self.separators: list[int] = []  # offsets of the top-level ';' and new lines
+        self.separators = self.program.separators  # offsets of the top-level ';' and new lines
 
     def _add(self, node: Node) -> int:
         self.program.nodes.append(node)
@@ -116,14 +126,17 @@ class ProgramBuilder:
                              position=position, hint="assign it before its first use")
         self.bindings[name] = node
         self.assigned.append((name, self.reads.get(name, 0)))
+        self.program.assignments.append((name, node, position.offset))
         if self.program.nodes[node].kind == "call":
             self.program.labels.setdefault(node, name)
         return node
 
     def finish(self, statements: list[int]) -> Program:
         self.program.output = statements[-1]
+        # A session keeps its bindings for the entries to come: none is unused yet.
+        reads = {name: float("inf") for name, _ in self.assigned} if self.session else self.reads
         self.program.warnings += unused_statements(self.program.source, self.separators,
-                                                   self.assigned, self.reads)
+                                                   self.assigned, reads)
         return self.program
 
 
