@@ -75,7 +75,7 @@ def run(options: ReplOptions) -> int:
 
 
 def _loop(session: Session, read, interactive: bool, debug: bool) -> int:
-    worst = ExitCode.OK
+    worst = ExitCode.OK  # the exit code of a script; a person's session ends with 0
     while True:
         try:
             text = read_entry(read, interactive)
@@ -87,13 +87,14 @@ def _loop(session: Session, read, interactive: bool, debug: bool) -> int:
         except EOFError:
             if interactive:
                 sys.stdout.write("\n")
+                return ExitCode.OK
             return worst
         if text is None:
             continue
         try:
             if text.startswith(":"):
                 if repl_commands.run(session, text) == repl_commands.QUIT:
-                    return worst
+                    return ExitCode.OK if interactive else worst
             else:
                 session.enter(text)
         except AutodiffError as error:
