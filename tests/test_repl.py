@@ -11,6 +11,7 @@ import select
 import shlex
 import signal
 import struct
+import subprocess
 import sys
 import termios
 import time
@@ -248,3 +249,19 @@ def test_piped_json_and_commands():
 def test_without_a_terminal_autodiff_alone_prints_the_help():
     r = run_cli(input="")
     assert "Usage" in r.out + r.err and "repl" in r.out + r.err
+
+
+def test_a_session_loads_neither_typer_nor_rich_for_plain_results():
+    code = ("import sys\nfrom autodiff_cli.cli.main import run\n"
+            "code = run(['repl', '--format', 'plain'])\n"
+            "print(code, sorted(m for m in ('typer', 'click', 'rich') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], input=":set x 2\nx^2\n",
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.stdout.splitlines() == ["f\t4.0", "df/dx\t4.0", "0 []"], proc.stderr
+
+
+def test_the_quick_benchmark_runs():
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "repl.py"), "--quick"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(re.findall(r"^[12]\s+\S.*\s(PASS|FAIL)\b", proc.stdout, re.MULTILINE)) == 4
