@@ -118,6 +118,8 @@ class Session:
         for message in result.warnings:
             terminal.warning(message, self.no_color)
         if self.format == "table":
+            if "\n" in result.expression:  # an entry of several lines: its title on one
+                result.expression = " ".join(result.expression.split())
             self.console().print(record.table(result))
         elif self.format == "plain":
             terminal.write(record.plain(result))
