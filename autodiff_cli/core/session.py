@@ -43,11 +43,11 @@ def prune(program: Program, output: int | None = None) -> Program:
         node = program.nodes[old]
         nodes.append(replace(node, args=tuple(index[a] for a in node.args)) if node.args
                      else node)
-    return Program(program.source, nodes,
-                   {name: index[i] for name, i in program.inputs.items() if i in keep},
-                   {index[i]: label for i, label in program.labels.items() if i in keep},
-                   index[program.output if output is None else output],
-                   list(program.warnings))
+    return Program(source=program.source, nodes=nodes,
+                   inputs={name: index[i] for name, i in program.inputs.items() if i in keep},
+                   labels={index[i]: label for i, label in program.labels.items() if i in keep},
+                   output=index[program.output if output is None else output],
+                   warnings=list(program.warnings))
 
 
 def statement(program: Program, offset: int) -> str:
