@@ -164,6 +164,8 @@ class CheckOptions(ProgramOptions):
 
 
 class FunctionsOptions(Options):
+    name: str | None = argument(metavar="NAME",
+                                help="One function (sin, max, ...) rather than them all.")
     format: str = option("--format", default="auto",
                          choices=("auto", "table", "plain", "markdown", "json"),
                          help="auto = table on a terminal; plain (tab-separated) in a pipe.")
