@@ -23,13 +23,22 @@ from .series import SLACK, SLACK2, U, Series
 
 def impulse_responses(a: np.ndarray, d: int) -> np.ndarray:
     """J (d+1 x d+1): J[k, 0] the response of y_k to y_0 = 1, J[k, m + 1] to a unit residual
-    in D(y)_m, for k·y_k = sum_{j<k} a_{k-1-j}·y_j + rho_{k-1} (a real or complex)."""
-    a = np.concatenate([np.asarray(a), np.zeros(max(0, d - len(a)), dtype=np.asarray(a).dtype)])
-    y = np.zeros((d + 1, d + 1), dtype=a.dtype)
+    in D(y)_m, for k·y_k = sum_{j<k} a_{k-1-j}·y_j + rho_{k-1} (a real or complex).
+
+    Row by row, each one a single BLAS product of a_{k-1..0} with the whole rows before it
+    (contiguous; their entries past the diagonal are zeros), written in place: the Python
+    overhead per row is what costs at order 100, not the O(d^3) arithmetic."""
+    a = np.asarray(a)
+    n = min(len(a), d)
+    reverse = np.zeros(d, dtype=np.result_type(a, np.float64))  # a_{d-1}, ..., a_0
+    reverse[d - n:] = a[:n][::-1]
+    y = np.zeros((d + 1, d + 1), dtype=reverse.dtype)
     y[0, 0] = 1.0
     for k in range(1, d + 1):
-        y[k, :k] = (a[k - 1::-1] @ y[:k, :k]) / k
-        y[k, k] = 1.0 / k
+        row = y[k]
+        np.dot(reverse[d - k:], y[:k], out=row)
+        row /= k
+        row[k] = 1.0 / k
     return y
 
 
