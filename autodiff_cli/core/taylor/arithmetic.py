@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from .dots import NUMPY_FROM, floats, product
 from .response import output_recurrence
 from .series import (MATH, SLACK2, U, Series, _abs_conv, _below, _conv, _conv_residual, _err,
                      _itself, _lead, _one_point, _quotient, _recurrence, _track, _Track, _unit,
@@ -50,9 +51,14 @@ def mul_(u: Series, w: Series) -> Series:
         return scale(u, w.c[0], 0.0 if w.e is None else w.e[0])
     if len(u.c) == 1:
         return scale(w, u.c[0], 0.0 if u.e is None else u.e[0])
+    rows = min(len(u.c) + len(w.c) - 2, u.d) + 1
+    if rows >= NUMPY_FROM and floats(u.c, w.c):  # one point, long: the whole block at once
+        out = product(u.c, u.e, w.c, w.e, u.d)
+        if out is not None:
+            return Series(out[0], out[1], u.d)
     a, b = _track(u), _track(w)
     t = _Track(bounded=u.bounded)
-    for n in range(min(len(u.c) + len(w.c) - 2, u.d) + 1):
+    for n in range(rows):
         t.push(*_conv(a, b, n))
     return t.series(u.d)
 
