@@ -155,6 +155,8 @@ class GraphOptions(ProgramOptions):
 
 
 class CheckOptions(ProgramOptions):
+    wrt: str | None = option("--wrt", metavar="NAMES",
+                             help="Check the derivatives by these variables only.")
     eps: float = option("--eps", default=1e-6,
                         help="The finite-difference step relative to the point: "
                              "h = eps*max(1, |x|).")

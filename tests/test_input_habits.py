@@ -52,3 +52,43 @@ def test_a_one_element_vector_can_be_written(value):
     assert r.code == 0 and r.out == "f\t11.0,12.0\ndf/dx0\t1.0,1.0\ndf/dx1\t2.0\n"
     scalar = run_cli("eval", "x0 + x1", "--x0", "1,2", "--x1", "10")
     assert scalar.out.endswith("df/dx1\t2.0\n")  # a scalar is a scalar
+
+
+@pytest.mark.parametrize("args,hint", [
+    (["x^2", "-x", "2"], "values take two dashes: --x 2"),
+    (["x^2", "x=2"], "a value is given as --x 2 or --var x=2"),
+])
+def test_values_written_the_wrong_way_get_the_right_way(args, hint):
+    r = run_cli("eval", *args)
+    assert r.code == 2 and hint in r.err
+
+
+def test_short_options_take_an_attached_value(tmp_path):
+    program = tmp_path / "p.ad"
+    program.write_text("x^2")
+    r = run_cli("eval", f"-f{program}", "-vx=2")
+    assert r.code == 0 and r.out == "f\t4.0\ndf/dx\t4.0\n"
+
+
+def test_a_variable_named_like_an_option_is_given_with_var():
+    r = run_cli("eval", "order^2", "--order", "2")
+    assert r.code == 2 and "--var order=VALUE" in r.err
+    ok = run_cli("eval", "order^2", "--var", "order=3")
+    assert ok.out == "f\t9.0\ndf/dorder\t6.0\n"
+
+
+def test_a_program_piped_without_dash_gets_the_hint():
+    r = run_cli("eval", "--x", "2", input="x^2\n")
+    assert r.code == 2 and "give '-' as the expression: autodiff eval - --x 3" in r.err
+
+
+def test_check_with_no_variables_and_check_wrt():
+    none = run_cli("check", "1+2")
+    assert none.code == 0 and "nothing to check" in none.err
+    one = run_cli("check", "x*y", "--x", "1", "--y", "2", "--wrt", "y")
+    assert one.code == 0 and [l.split("\t")[0] for l in one.out.splitlines()] == ["quantity", "df/dy"]
+
+
+def test_each_line_takes_order_as_a_single_evaluation_does():
+    r = run_cli("eval", "-", "--each-line", "--x", "2", "--order", "3", input="x^3\n")
+    assert r.code == 0 and r.out == "1\t8.0\t12.0\t12.0\t6.0\n"

@@ -72,7 +72,8 @@ def run(options: EvalOptions, values: dict) -> int:
                 used.update(program.inputs)
                 names = program.variables if wanted is None else [
                     w for w in wanted if w in program.inputs]
-                result = evaluate(program, values, wrt=names, strict=options.strict)
+                result = evaluate(program, values, wrt=names, strict=options.strict,
+                                  order=options.order)
             except AutodiffError as error:
                 _flush(out)
                 error = error.in_command_line_words()
@@ -95,7 +96,7 @@ def run(options: EvalOptions, values: dict) -> int:
 
 
 def _render(number: int, result, names: list[str], fmt: str) -> str:
-    if fmt == "plain":
+    if fmt == "plain":  # with --order, the higher derivatives follow, as record labels them
         return f"{number}\t" + record.plain_row(result, names)
     gradient = {name: result.gradient.get(name, 0.0) for name in names}
     result.gradient = gradient

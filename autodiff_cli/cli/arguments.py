@@ -67,6 +67,13 @@ def split(command: str, tokens: list[str]) -> Arguments:
                 args.values.append(value)
             else:
                 args.options.append((name, value if takes_value else (value if eq else None)))
+        elif token[:2] in known and token[1:2] != "-" and known[token[:2]][1]:
+            # a short option with its value attached: -vx=2, -fprogram.ad (as getopt reads them)
+            flag, value = token[:2], token[2:]
+            if known[flag][0] == "values":
+                args.values.append(value)
+            else:
+                args.options.append((flag, value))
         elif token.startswith("--") and len(token) > 2:
             variable = name[2:]
             if not IDENTIFIER.match(variable):
@@ -84,8 +91,31 @@ def split(command: str, tokens: list[str]) -> Arguments:
     if len(args.positional) > 1:
         raise UsageError(f"expected one expression, got {len(args.positional)}: "
                          + " ".join(repr(p) for p in args.positional[:4]),
-                         hint='quote the expression: autodiff eval "x^2 + 1" --x 3')
+                         hint=_extra_words_hint(args.positional))
     return args
+
+
+def _extra_words_hint(words: list[str]) -> str:
+    """What the words after the expression probably meant: -x 2 for --x 2, x=2 for --var."""
+    for word, following in zip(words, words[1:] + [""]):
+        name, eq, value = word.partition("=")
+        if eq and IDENTIFIER.match(name) and _VALUE_LIKE.match(value.strip()):
+            return f"a value is given as --{name} {value} or --var {word}"
+        if word.startswith("-") and IDENTIFIER.match(word[1:]) and following \
+                and _VALUE_LIKE.match(following.strip()):
+            return f"values take two dashes: -{word} {following}"
+    return 'quote the expression: autodiff eval "x^2 + 1" --x 3'
+
+
+def option_named_like(command: str, names) -> None:
+    """A variable the program uses, named like an option of the command (``--order``): its
+    value was read as the option's; say how to give it."""
+    flags = flags_of(COMMANDS[command])
+    for name in names:
+        if f"--{name}" in flags:
+            raise UsageError(f"the variable '{shorten(name)}' has the name of an option of "
+                             f"{command}, so --{name} sets the option",
+                             hint=f"give the variable as --var {name}=VALUE")
 
 
 def _is_option(token: str) -> bool:

@@ -92,9 +92,6 @@ def _run_batch(options: EvalOptions) -> int:
     if options.each_line:
         from ..batch import each_line
 
-        if options.order != 1:
-            raise UsageError("--order works with --points, not with --each-line",
-                             hint="evaluate those lines one at a time with --order")
         if options.expression is None and options.file is None:
             raise UsageError("no programs given",
                              hint="autodiff eval - --each-line < programs.txt")
@@ -153,8 +150,11 @@ def run_check(options: CheckOptions) -> int:
 
     check.validate(options.eps, options.rtol, options.atol, options.order)
     program, values, warnings = load("check", options)
+    if not program.inputs:
+        terminal.warning("nothing to check: the expression has no variables", options.no_color)
+        return ExitCode.OK
     report = check.check(program, values, eps=options.eps, rtol=options.rtol,
-                         atol=options.atol, order=options.order)
+                         atol=options.atol, order=options.order, wrt=options.wrt)
     for message in warnings + report.warnings:
         terminal.warning(message, options.no_color)
     fmt = resolve_format(options.format)

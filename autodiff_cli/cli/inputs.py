@@ -7,7 +7,7 @@ import sys
 from ..errors import InputError, IOFailure, UsageError
 from ..language.parser import parse
 from ..options import ProgramOptions
-from .arguments import check_unused_names
+from .arguments import check_unused_names, option_named_like
 from .values import collect_values
 
 
@@ -21,6 +21,7 @@ def load(command: str, options: ProgramOptions):
     program = parse(read_program(options.expression, options.file), max_chars=options.max_size)
     values, warnings = collect_values(options.values, program.variables)
     check_unused_names(command, [name for name in values if name not in program.inputs])
+    option_named_like(command, [name for name in program.inputs if name not in values])
     return program, values, warnings
 
 
@@ -28,7 +29,11 @@ def read_program(expression: str | None, file: str | None) -> str:
     if expression is not None and file is not None:
         raise UsageError("give the expression or --file, not both")
     if file is None and expression is None:
-        raise UsageError("no expression given", hint='autodiff eval "x^2" --x 3, or --file PATH')
+        piped = sys.stdin is not None and not sys.stdin.isatty()
+        raise UsageError("no expression given",
+                         hint="to read the program from standard input, give '-' as the "
+                              "expression: autodiff eval - --x 3" if piped else
+                              'autodiff eval "x^2" --x 3, or --file PATH')
     if file is not None and str(file) != "-":
         try:
             with open(file, "rb") as source:
@@ -42,6 +47,10 @@ def read_program(expression: str | None, file: str | None) -> str:
 
 
 def read_stdin() -> bytes:
+    if sys.stdin is not None and sys.stdin.isatty():  # say why nothing happens yet
+        sys.stderr.write("autodiff: reading the program from standard input "
+                         "(end it with Ctrl-D)\n")
+        sys.stderr.flush()
     try:
         return sys.stdin.buffer.read()
     except (OSError, AttributeError, ValueError) as error:  # closed: None, or a closed file

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import CheckFailedError, InvalidValueError, UsageError
-from .graph import build, check_values, gradients, value_only
+from .graph import build, check_values, gradients, resolve_wrt, value_only
 from .nested import hessian
 from .program import Program
 
@@ -101,11 +101,12 @@ def _label(name: str, index, shape) -> str:
 
 def check(program: Program, values: dict, *, eps: float = DEFAULTS["eps"],
           rtol: float = DEFAULTS["rtol"], atol: float = DEFAULTS["atol"],
-          order: int = 1) -> Report:
-    """Compare every first derivative (and with ``order=2`` every Hessian entry)."""
+          order: int = 1, wrt=None) -> Report:
+    """Compare every first derivative by ``wrt`` (default: every variable), and with
+    ``order=2`` every Hessian entry."""
     validate(eps, rtol, atol, order)
     data = check_values(program, values)
-    names = program.variables
+    names = resolve_wrt(program, wrt)
     settings = {"eps": eps, "rtol": rtol, "atol": atol, "order": order}
     if len(program.outputs) > 1:
         rows = _jacobian_rows(program, data, names, eps, rtol, atol)
