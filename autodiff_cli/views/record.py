@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 
 from .numbers import jsonable, number  # noqa: F401 - also the views' shared helpers
-from .series import expression
 
 
 def higher_labels(names: list[str], order: int) -> list[str]:
@@ -52,7 +51,10 @@ def bounds_by_label(result) -> dict[str, object]:
 
 
 def series_text(result) -> str | None:
-    return expression(result.series) if result.series else None
+    if not result.series:
+        return None
+    from .series import expression  # lazy by policy: only --series shows it
+    return expression(result.series)
 
 
 def plain(result) -> str:
