@@ -26,6 +26,8 @@ HELP_TEXT = {
     "check": "Compare the exact derivatives with central differences; exit 1 if any is off.\n\n"
              'Example: autodiff check "sin(x)*exp(y)" --x 0.7 --y 1.3 --order 2',
     "functions": "List the functions the language knows, with their derivatives.",
+    "plot": "Draw EXPR and its derivatives over a range, with its extrema and inflection "
+            "points.\n\nExample: autodiff plot \"x^4 - 2*x^2\" --x -2:2 --order 2",
 }
 CONTEXT = {"help_option_names": list(HELP)}
 _SHARED_LAST = ("max_size", "debug", "no_color")
