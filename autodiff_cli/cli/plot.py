@@ -106,7 +106,7 @@ def _draw(sampled, no_color: bool) -> None:
     console = terminal.console(no_color)
     color = terminal.color_wanted(sys.stdout, no_color)
     listing = plot_view.listing(sampled)
-    spare = 1 + 2 + min(len(listing), 8) + 2  # legend, x axis, some points, prompt
+    spare = 1 + 2 + 1 + min(len(listing), 8) + 2  # legend, x axis, gap, points, prompt
     height = max(5, min(24, console.height - spare))
     drawn = chart.render(sampled, width=min(console.width, 200), height=height, color=color)
     lines = drawn.lines + [[("", None)]] + listing

@@ -141,30 +141,29 @@ def brackets(g: np.ndarray, f: np.ndarray):
 def refine(slope, a: float, b: float, ga: float, gb: float, limit: int = 200) -> float:
     """A zero of g in [a, b] (g(a), g(b) of opposite signs): Newton on (g, g′) = slope(t),
     kept inside the bracket, bisecting when a step leaves it or fails to halve."""
-    neg, pos = (a, b) if ga < 0 else (b, a)  # g < 0 at neg, g > 0 at pos
+    (neg, gneg), (pos, gpos) = ((a, ga), (b, gb)) if ga < 0 else ((b, gb), (a, ga))
     t = a - ga * (b - a) / (gb - ga)  # a secant step to start
-    if not neg < t < pos and not pos < t < neg:
+    if not min(a, b) < t < max(a, b):
         t = 0.5 * (a + b)
     step_before = abs(b - a)
     for _ in range(limit):
         gt, dg = slope(t)
         if gt == 0:
             return t
-        if not math.isfinite(gt):
-            gt = -1.0 if abs(t - neg) < abs(t - pos) else 1.0  # a nan: bisect towards a side
-            dg = math.nan
+        if not math.isfinite(gt):  # a nan inside: bisect towards the nearer side
+            gt, dg = (-math.inf if abs(t - neg) < abs(t - pos) else math.inf), math.nan
         if gt < 0:
-            neg = t
+            neg, gneg = t, gt
         else:
-            pos = t
+            pos, gpos = t, gt
+        newton = t - gt / dg if math.isfinite(dg) and dg != 0 else math.nan
+        if abs(newton - t) <= 2 * math.ulp(t):  # converged: keep the better of the two
+            return newton if abs(slope(newton)[0]) < abs(gt) else t
         low, high = min(neg, pos), max(neg, pos)
         if high - low <= 2 * math.ulp(max(abs(low), abs(high))):
-            return t
-        newton = t - gt / dg if math.isfinite(dg) and dg != 0 else math.nan
+            return neg if abs(gneg) < abs(gpos) else pos
         if low < newton < high and abs(newton - t) <= 0.5 * step_before:
             step_before, t = abs(newton - t), newton
-            if step_before <= math.ulp(t):
-                return t
         else:
             step_before, t = 0.5 * (high - low), 0.5 * (low + high)
     return t
