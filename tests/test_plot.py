@@ -233,3 +233,16 @@ def test_bad_plots_exit_2_with_a_clear_message(cli, args, message):
     r = cli("plot", "x*y", "--y", "1", *args) if "--y" not in args else cli("plot", "x*y", *args)
     assert r.code == 2, r.err
     assert message in r.err and "Traceback" not in r.err
+
+
+def test_the_quick_plot_benchmark_runs():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "plot.py"), "--quick"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    accuracy = [line for line in proc.stdout.splitlines() if line.startswith("2 ")]
+    assert len(accuracy) == 6 and all(" PASS " in line for line in accuracy)  # not timed here

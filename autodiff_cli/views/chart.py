@@ -159,10 +159,10 @@ def render(sampled, width: int = 80, height: int = 16, color: bool = True) -> Ch
     a, b = float(x[0]), float(x[-1])
     sx = (canvas.width - 1) / (b - a) if b > a else 0.0
     sy = (canvas.height - 1) / (hi - lo)
-    px = (x - a) * sx
+    px = ((x - a) * sx).tolist()  # Python floats: a dot at a time is faster on them
     for k in reversed(range(len(curves))):  # f last: on top
         with np.errstate(invalid="ignore", over="ignore"):
-            py = (hi - curves[k]) * sy
+            py = ((hi - curves[k]) * sy).tolist()
         pattern = (1,) if color else PATTERNS[k % len(PATTERNS)]
         walked, far = [0], canvas.height * 4
         for i in range(len(x) - 1):
