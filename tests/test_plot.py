@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
+from conftest import ROOT
 from golden_files import check
 
 from autodiff_cli.api import parse
@@ -246,3 +247,17 @@ def test_the_quick_plot_benchmark_runs():
     assert proc.returncode == 0, proc.stderr[-2000:]
     accuracy = [line for line in proc.stdout.splitlines() if line.startswith("2 ")]
     assert len(accuracy) == 6 and all(" PASS " in line for line in accuracy)  # not timed here
+
+
+def test_the_readme_plot_runs_as_shown(cli):
+    from test_higher import readme_examples
+
+    examples = readme_examples("Plots")
+    assert len(examples) == 1
+    for args, out, err in examples:
+        run = cli(*args, env={"COLUMNS": "80", "LINES": "25"})
+        assert (run.code, run.out, run.err) == (0, out, err)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "autodiff plot EXPR --x A:B" in readme.split("## Usage", 1)[1].split("## ", 1)[0]
+    assert "](docs/plot.svg)" in readme
+    assert ET.parse(ROOT / "docs" / "plot.svg").getroot().tag == S + "svg"

@@ -139,6 +139,11 @@ class Chart:
 
         out = Text(no_wrap=True, overflow="crop")
         for i, line in enumerate(self.lines):
+            line = list(line)
+            while line and not line[-1][0].strip():  # no trailing blanks
+                line.pop()
+            if line:
+                line[-1] = (line[-1][0].rstrip(), line[-1][1])
             for text, style in line:
                 out.append(text, style=style)
             if i < len(self.lines) - 1:
@@ -216,7 +221,8 @@ def x_axis(a: float, b: float, margin: int, columns: int, sx: float):
         column = int(round((value - a) * sx)) >> 1
         column = min(max(column, 0), columns - 1)
         text = tick_text(value, x_step)
-        start = max(margin + 2 + column - len(text) // 2, 0)
+        start = min(max(margin + 2 + column - len(text) // 2, 0),
+                    margin + 2 + columns - len(text))  # the last label ends with the axis
         if start <= end + 1:
             continue
         axis[column] = "┬"
