@@ -128,7 +128,8 @@ def unknown_option(command: str, name: str, needs_value: bool = False) -> UsageE
     meant = option_typo(command, name)
     if meant == name:  # an option of another command
         owners = [c for c, cls in COMMANDS.items() if name in flags_of(cls)]
-        return UsageError(f"{name} is an option of {' and '.join(owners)}, not of {command}",
+        listed = " and ".join([", ".join(owners[:-1]), owners[-1]] if len(owners) > 1 else owners)
+        return UsageError(f"{name} is an option of {listed}, not of {command}",
                           hint=f"see autodiff {command} --help")
     if meant is not None:
         return UsageError(f"unknown option '{shorten(name)}'", hint=f"did you mean {meant}?")
