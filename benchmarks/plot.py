@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import statistics
 import subprocess
 import sys
@@ -78,14 +79,17 @@ def goal_render(repeats: int) -> list[tuple]:
                              "--format", "chart"]
 
     def run(command):
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       check=True, env={"COLUMNS": "160", "LINES": "40",
-                                        "PATH": "/usr/bin:/bin"})
+                       check=True, env={**env, "COLUMNS": "160", "LINES": "40"})
 
-    for command in (eval_cmd, plot_cmd):
+    rich_cmd = [sys.executable, "-c", "import rich.console, rich.text"]
+    pass_cmd = [sys.executable, "-c", "pass"]
+    for command in (eval_cmd, plot_cmd, rich_cmd):
         run(command)  # warm the .pyc files and the disk cache
     render_ansi()
     t = median_times({"eval": lambda: run(eval_cmd), "plot": lambda: run(plot_cmd),
+                      "rich": lambda: run(rich_cmd), "pass": lambda: run(pass_cmd),
                       "ansi": render_ansi, "text": render_text,
                       "sample": lambda: sample(parse("sin(x)*exp(-x/3)"), {}, "x",
                                                np.linspace(-1, 10, 401), 2)}, repeats)
@@ -97,8 +101,10 @@ def goal_render(repeats: int) -> list[tuple]:
          f"{ms['text']:.1f} ms"),
         ("1", "sample 401 points + critical points / eval one-shot", ms["sample"] / ms["eval"],
          "ref", f"{ms['sample']:.1f} ms (f, f', f'' and 7 points refined)"),
+        ("1", "importing Rich, cold / eval one-shot", (ms["rich"] - ms["pass"]) / ms["eval"],
+         "ref", f"{ms['rich'] - ms['pass']:.0f} ms (a chart on a terminal pays it once)"),
         ("1", "autodiff plot process / eval one-shot", ms["plot"] / ms["eval"], "ref",
-         f"plot {ms['plot']:.0f} ms"),
+         f"plot {ms['plot']:.0f} ms (sin(x)*exp(-x/3), order 2, 160 columns)"),
     ]
 
 

@@ -89,7 +89,7 @@ def sample(program: Program, values: dict, name: str, x: np.ndarray, order: int 
 def derivatives(program: Program, data: dict, name: str, degree: int) -> list[np.ndarray]:
     """[f, f′, ..., d^degree f/dx^degree] at the points of ``data[name]``, float64 arrays."""
     x = np.asarray(data.get(name, 0.0))
-    if x.ndim and program.has_reductions:  # a reduction would reduce across the samples: one at a time
+    if x.ndim and program.has_reductions:  # it would reduce across the samples: one at a time
         columns = [derivatives(program, {**data, name: xi}, name, degree) for xi in x.ravel()]
         return [np.array([c[k] for c in columns], dtype=np.float64) for k in range(degree + 1)]
     with np.errstate(all="ignore"):

@@ -59,7 +59,8 @@ def ticks(lo: float, hi: float, count: int) -> tuple[list[float], float]:
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
     first = math.ceil(lo / step - 1e-9)
     values = [(first + i) * step for i in range(int((hi - lo) / step + 1e-9) + 2)]
-    return [0.0 if abs(v) < step * 1e-9 else v for v in values if lo - 1e-9 * step <= v <= hi + 1e-9 * step], step
+    inside = [v for v in values if lo - 1e-9 * step <= v <= hi + 1e-9 * step]
+    return [0.0 if abs(v) < step * 1e-9 else v for v in inside], step
 
 
 def tick_text(value: float, step: float) -> str:
