@@ -229,6 +229,8 @@ def test_output_writes_svg(cli, tmp_path):
     (["--x", "0:1", "--order", "7"], "order 1 to 6"),
     (["--x", "0:1", "-o", "p.png"], "--output writes SVG"),
     (["--x", "0:b"], "not A:B or A:B:STEP"),
+    (["--x=-1e308:1e308"], "too wide for float64"),
+    (["--x", "1e-320:2e-320"], "too narrow to draw"),
 ])
 def test_bad_plots_exit_2_with_a_clear_message(cli, args, message):
     r = cli("plot", "x*y", "--y", "1", *args) if "--y" not in args else cli("plot", "x*y", *args)
@@ -261,3 +263,12 @@ def test_the_readme_plot_runs_as_shown(cli):
     assert "autodiff plot EXPR --x A:B" in readme.split("## Usage", 1)[1].split("## ", 1)[0]
     assert "](docs/plot.svg)" in readme
     assert ET.parse(ROOT / "docs" / "plot.svg").getroot().tag == S + "svg"
+
+
+def test_a_constant_and_many_derivatives_draw(cli):
+    r = cli("plot", "1", "--x", "0:1", "--format", "chart")
+    assert r.code == 0 and "f is constant" in r.err and "no extremum" in r.out
+    s = sample(parse("x^7 - x^2"), {}, "x", np.linspace(-1, 1, 101), 6)
+    drawn = chart.render(s, width=60, height=12, color=False)
+    assert len(drawn.text().splitlines()[0]) <= 60  # the legend wraps
+    assert all(len(line) <= 60 for line in drawn.text().splitlines())

@@ -39,6 +39,9 @@ def split_ranges(assignments) -> tuple[dict[str, str], tuple[str, ...]]:
 def grid(name: str, text: str, points: int | None) -> np.ndarray:
     """The sample points of the range ``text`` of ``name``."""
     a, b, step = parse_range(name, text)
+    if b - a < 1e-9 * max(abs(a), abs(b)) or b - a < 1e-290:
+        raise UsageError(f"the range {text} of '{shorten(name)}' is too narrow to draw in "
+                         "float64", hint="a wider range")
     if step is not None:
         if points is not None:
             raise UsageError(f"the range {text} of '{shorten(name)}' has a step, which says "
@@ -105,10 +108,12 @@ def _draw(sampled, no_color: bool) -> None:
 
     console = terminal.console(no_color)
     color = terminal.color_wanted(sys.stdout, no_color)
-    listing = plot_view.listing(sampled)
-    spare = 1 + 2 + 1 + min(len(listing), 8) + 2  # legend, x axis, gap, points, prompt
+    width = min(console.width, 200)
+    listing = plot_view.listing(sampled, width)
+    legend = len(chart.legend(sampled, color, width))
+    spare = legend + 2 + 1 + min(len(listing), 8) + 2  # legend, x axis, gap, points, prompt
     height = max(5, min(24, console.height - spare))
-    drawn = chart.render(sampled, width=min(console.width, 200), height=height, color=color)
+    drawn = chart.render(sampled, width=width, height=height, color=color)
     lines = drawn.lines + [[("", None)]] + listing
     console.print(chart.Chart(lines).rich(), soft_wrap=True)
 

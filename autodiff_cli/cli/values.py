@@ -88,6 +88,9 @@ def parse_range(name: str, text: str, step_needed: bool = False):
         raise InvalidValueError(
             f"the range {text.strip()} of '{shown}' is empty: it must go up, from A to B > A",
             hint=f"--{shown} " + ":".join([parts[1], parts[0]] + parts[2:]) if a > b else example)
+    if not math.isfinite(b - a):
+        raise InvalidValueError(f"the range {text.strip()} of '{shown}' is too wide for float64",
+                                hint=example)
     if step is None and step_needed:
         raise InvalidValueError(f"the range {text.strip()} of '{shown}' needs a step here, "
                                 "to say its points", hint=f"--{shown} {text.strip()}:0.1")

@@ -65,7 +65,7 @@ def sample(program: Program, values: dict, name: str, x: np.ndarray, order: int 
         raise InvalidValueError(f"a plot has one variable along its axis, {name}; the others "
                                 f"take one value each, but '{vectors[0]}' has several",
                                 hint=f"--{vectors[0]} 1.5")
-    data = check_values(program, {**fixed, name: x})
+    data = {**check_values(program, {**fixed, name: x}), name: x}  # x even if f ignores it
     curves = derivatives(program, data, name, max(order, 2))
     with np.errstate(invalid="ignore"):
         gaps = ~np.isfinite(curves[0])
@@ -88,7 +88,7 @@ def sample(program: Program, values: dict, name: str, x: np.ndarray, order: int 
 
 def derivatives(program: Program, data: dict, name: str, degree: int) -> list[np.ndarray]:
     """[f, f′, ..., d^degree f/dx^degree] at the points of ``data[name]``, float64 arrays."""
-    x = np.asarray(data.get(name, 0.0))
+    x = np.asarray(data[name])
     if x.ndim and program.has_reductions:  # it would reduce across the samples: one at a time
         columns = [derivatives(program, {**data, name: xi}, name, degree) for xi in x.ravel()]
         return [np.array([c[k] for c in columns], dtype=np.float64) for k in range(degree + 1)]

@@ -191,7 +191,7 @@ def render(sampled, width: int = 80, height: int = 16, color: bool = True) -> Ch
     tick_rows = {}
     for value, text in zip(y_ticks, y_labels):
         tick_rows.setdefault(min(int(round((hi - value) * sy)) >> 2, height - 1), text)
-    lines = [legend(sampled, color)]
+    lines = legend(sampled, color, width)
     for r in range(height):
         tick = r in tick_rows
         line = [(tick_rows.get(r, "").rjust(margin) + " ", None),
@@ -240,13 +240,19 @@ def swatch(k: int, color: bool) -> str:
     return "".join(chr(0x2800 + bits) if bits else " " for bits in canvas.bits[0])
 
 
-def legend(sampled, color: bool) -> list[tuple[str, str | None]]:
-    """One line: each curve's swatch and name, then the marks used."""
-    runs: list[tuple[str, str | None]] = []
-    for k in range(len(sampled.curves)):
-        runs += [(swatch(k, color), COLOURS[k % len(COLOURS)]),
-                 (f" {label(k, sampled.variable)}   ", None)]
-    kinds = [kind for kind in MARKS if any(p.kind == kind for p in sampled.critical)]
-    for kind in kinds:
-        runs += [(MARKS[kind], MARK_STYLE), (f" {kind}  ", None)]
-    return runs
+def legend(sampled, color: bool, width: int = 80) -> list[list[tuple[str, str | None]]]:
+    """Each curve's swatch and name, then the marks used: one line, or more if too wide."""
+    items = [[(swatch(k, color), COLOURS[k % len(COLOURS)]),
+              (f" {label(k, sampled.variable)}   ", None)] for k in range(len(sampled.curves))]
+    items += [[(MARKS[kind], MARK_STYLE), (f" {kind}  ", None)] for kind in MARKS
+              if any(p.kind == kind for p in sampled.critical)]
+    lines: list[list[tuple[str, str | None]]] = [[]]
+    used = 0
+    for item in items:
+        size = sum(len(text) for text, _ in item)
+        if lines[-1] and used + size > width:
+            lines.append([])
+            used = 0
+        lines[-1] += item
+        used += size
+    return lines

@@ -35,15 +35,20 @@ def as_json(sampled, expression: str, inputs: dict, warnings: list[str]) -> str:
     return json.dumps(doc) + "\n"
 
 
-def listing(sampled) -> list[list[tuple[str, str | None]]]:
+def listing(sampled, width: int = 200) -> list[list[tuple[str, str | None]]]:
     """The critical points under the chart, one line each: mark, kind, x, f(x), with every
-    digit; or a line saying there are none."""
+    digit, in columns (unaligned where columns would pass ``width``); or a line saying there
+    are none."""
     if not sampled.critical:
         return [[(f"no extremum or inflection point in {sampled.variable} from "
                   f"{number(sampled.x[0])} to {number(sampled.x[-1])}", "dim")]]
     name = sampled.variable
     xs = [f"{name} = {number(p.x)}" for p in sampled.critical]
-    width = max(len(t) for t in xs) + 3
-    return [[(MARKS[p.kind], MARK_STYLE),
-             (f" {p.kind:<10}  {xs[i]:<{width}}f = {number(p.value)}", None)]
-            for i, p in enumerate(sampled.critical)]
+    column = max(len(t) for t in xs) + 3
+    lines = [f" {p.kind:<10}  {xs[i]:<{column}}f = {number(p.value)}"
+             for i, p in enumerate(sampled.critical)]
+    if max(len(line) for line in lines) >= width:
+        lines = [f" {p.kind}  {xs[i]}  f = {number(p.value)}"
+                 for i, p in enumerate(sampled.critical)]
+    return [[(MARKS[p.kind], MARK_STYLE), (line, None)]
+            for p, line in zip(sampled.critical, lines)]
