@@ -12,15 +12,16 @@ their messages speak of variables and values.
 from __future__ import annotations
 
 from .core.evaluation import Result, evaluate_program
-from .core.program import Program
+from .core.program import Program, with_outputs
 from .language.parser import parse
 
-__all__ = ["evaluate", "parse", "Program", "Result"]
+__all__ = ["evaluate", "derivative", "parse", "Program", "Result"]
 
 
 def evaluate(expression: str | Program, values: dict | None = None, *, wrt=None,
              strict: bool = False, trace: bool = False, order: int = 1, bounds: bool = True,
-             series: int | None = None, **named_values) -> Result:
+             series: int | None = None, outputs: list[str] | None = None, mode: str = "auto",
+             jacobian: bool = False, **named_values) -> Result:
     """Evaluate ``expression`` (text or a parsed Program) and its gradient.
 
     Values may be given as a dict, as keyword arguments, or both; floats or numpy
@@ -32,8 +33,27 @@ def evaluate(expression: str | Program, values: dict | None = None, *, wrt=None,
     ``bounds`` on their rounding errors (``bounds=False`` skips them, about 3x faster), or
     ``hessian`` (several variables, order 2). ``series=N`` adds the Taylor polynomial of
     degree N in the one variable (``Result.series``).
+
+    A program whose last statement lists several results (``f, g``), or ``outputs``
+    naming its bindings, gives ``value`` as {result: value} and ``jacobian``
+    ({"outputs", "variables", "matrix"}), by reverse mode (a backward pass per result) or
+    forward mode (a degree-1 Taylor pass per variable), whichever needs fewer passes;
+    ``mode="forward"`` or ``"reverse"`` forces one. ``jacobian=True`` on a vector result
+    gives its Jacobian element by element (rows f[0], f[1], ...) instead of the gradient of
+    its sum.
     """
     program = expression if isinstance(expression, Program) else parse(expression)
+    if outputs:
+        program = with_outputs(program, list(outputs))
     return evaluate_program(program, {**(values or {}), **named_values}, wrt=wrt,
                             strict=strict, trace=trace, order=order, bounds=bounds,
-                            series=series)
+                            series=series, mode=mode, jacobian=jacobian)
+
+
+def derivative(expression: str | Program, wrt=None, order: int = 1):
+    """The derivatives of ``expression`` as a ``Formula`` (``autodiff diff``); print it with
+    ``autodiff_cli.views.formula`` (``plain``, ``text``, ``as_json``, ``latex``)."""
+    from .core.derive import derivative as derive  # lazy: an evaluation does not need it
+
+    program = expression if isinstance(expression, Program) else parse(expression)
+    return derive(program, wrt=wrt, order=order)

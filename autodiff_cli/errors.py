@@ -115,6 +115,12 @@ class CheckFailedError(EvaluationError):
     kind = "check failed"
 
 
+class TaylorError(InputError):
+    """A program Taylor mode cannot propagate (a function without a Taylor rule)."""
+
+    kind = "Taylor mode"
+
+
 class GraphvizError(EvaluationError):
     kind = "graphviz"
 

@@ -116,6 +116,16 @@ class EvalOptions(ProgramOptions):
         "--series", metavar="N",
         help="The Taylor polynomial of degree N about the point, in powers of (x - x0), as an "
              "expression eval reads back (one variable).")
+    output: str | None = option(
+        "--output", metavar="NAMES",
+        help="The results: these bindings of the program (comma-separated); with several, "
+             "their values and the Jacobian.")
+    jacobian: bool = option("--jacobian", default=False,
+                            help="A vector result: the Jacobian element by element, instead of "
+                                 "the gradient of its sum.")
+    mode: str = option("--mode", default="auto", choices=("auto", "forward", "reverse"),
+                       help="How the Jacobian of several results is computed: auto picks "
+                            "the one with fewer passes.")
     strict: bool = option("--strict", default=False, help="Exit 1 on a non-finite result.")
     trace: bool = option("--trace", default=False,
                          help="Show the backward pass step by step (on stderr; in JSON also "
@@ -161,9 +171,21 @@ class FunctionsOptions(Options):
     debug: bool = option("--debug", default=False, help="Show Python tracebacks.")
 
 
+class DiffOptions(ProgramOptions):
+    wrt: str | None = option("--wrt", metavar="NAMES",
+                             help="Differentiate by these variables only (comma-separated).")
+    order: int = option("--order", default=1, metavar="N",
+                        help="The N-th derivative (several variables: --order 2 gives the "
+                             "Hessian's entries).")
+    format: str = option("--format", default="auto",
+                         choices=("auto", "text", "plain", "json", "latex"),
+                         help="auto = text on a terminal, plain in a pipe (a program per "
+                              "line that eval reads back).")
+
+
 # The commands and their options, in the order `autodiff --help` lists them.
-COMMANDS = {"eval": EvalOptions, "graph": GraphOptions, "check": CheckOptions,
-            "functions": FunctionsOptions}
+COMMANDS = {"eval": EvalOptions, "diff": DiffOptions, "graph": GraphOptions,
+            "check": CheckOptions, "functions": FunctionsOptions}
 
 
 class PlotOptions(ProgramOptions):

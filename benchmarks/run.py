@@ -41,7 +41,7 @@ from lark import Lark  # noqa: E402
 
 from autodiff_cli import api  # noqa: E402
 from autodiff_cli.core import engine, graph as core_graph  # noqa: E402
-from autodiff_cli.core.higher import derivative_graph_sizes  # noqa: E402
+from autodiff_cli.core.nested import derivative_graph_sizes  # noqa: E402
 from autodiff_cli.language.parser import parse  # noqa: E402
 
 

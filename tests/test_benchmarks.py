@@ -28,3 +28,13 @@ def test_the_quick_benchmark_prints_a_line_per_goal(tmp_path):
     assert {row["goal"] for row in doc["rows"]} == set(GOALS)
     assert all(row["result"] in {"PASS", "FAIL", "ref", "SKIP"} for row in doc["rows"])
     assert doc["quick"] is True and doc["machine"]["versions"]["numpy"] != "absent"
+
+
+def test_the_taylor_and_jacobian_benchmarks_run_and_report_their_goals():
+    """Smoke runs only: the figures come from full runs (README, Performance)."""
+    for script, goals in (("taylor.py", 4), ("jacobian.py", 2)):
+        proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), "--quick"],
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        assert len(re.findall(r"\((goal <= [\d.]+x)\) (PASS|FAIL)", proc.stdout)) == goals, \
+            proc.stdout

@@ -9,7 +9,7 @@ import pytest
 import sympy
 
 from autodiff_cli import evaluate
-from autodiff_cli.core.higher import derivative_graph_sizes
+from autodiff_cli.core.nested import derivative_graph_sizes
 from autodiff_cli.language.parser import parse
 
 X, Y = sympy.symbols("x y", real=True)
@@ -145,8 +145,10 @@ def test_bad_orders_exit_2_without_a_traceback(cli, args, message):
     assert "Traceback" not in run.err and run.out == ""
 
 
-def test_vectors_with_reductions_are_refused(cli):
-    run = cli("eval", "sum(x^2)", "--x", "1,2", "--order", "2")
+def test_vectors_with_reductions_are_refused_above_order_2(cli):
+    """Order 2 of a scalar function of vectors is the Hessian over the elements (issue 14,
+    tests/test_jacobian.py); pure derivatives above it are not defined for a reduction."""
+    run = cli("eval", "sum(x^2)", "--x", "1,2", "--order", "3")
     assert run.code == 2
     assert "--order 2 and above need scalar values" in run.err
 
@@ -155,7 +157,7 @@ def test_a_runaway_order_hits_the_graph_budget():
     """Double backprop, kept as the independent check of Taylor mode, refuses a graph that
     grows past its budget instead of exhausting memory."""
     from autodiff_cli.core.graph import build
-    from autodiff_cli.core.higher import nested_pure_derivatives
+    from autodiff_cli.core.nested import nested_pure_derivatives
     from autodiff_cli.errors import LimitError
 
     graph = build(parse("exp(sin(x)*x)"), {"x": 1.0})

@@ -46,7 +46,7 @@ def test_names_with_digits_and_underscores():
 
 
 @pytest.mark.parametrize("text", ["2x", "x y", "sin", "sin()", "max(1,2,3)", "e = 1",
-                                  "sin = 2", "a + 1; a = 2", "x = ", "((x)", "1,2", "x=1=2"])
+                                  "sin = 2", "a + 1; a = 2", "x = ", "((x)", "x=1=2"])
 def test_rejected(text):
     with pytest.raises(InputError) as info:
         evaluate(text, x=1.0, y=1.0)
@@ -127,3 +127,12 @@ def test_expected_tokens_are_exactly_what_the_parser_accepts():
 def test_logsumexp_gradient_is_exact_at_large_ties():
     r = evaluate("logsumexp(v)", v=np.array([1000.0, 1000.0]))
     assert r.gradient["v"].tolist() == [0.5, 0.5]
+
+
+def test_a_comma_list_is_several_results_only_at_the_end():
+    program = parse("a = x^2; a, x*y, 1")
+    assert program.output_names == ["a", "f2", "f3"] and len(program.outputs) == 3
+    with pytest.raises(InputError, match="only the last statement"):
+        parse("1, 2; x")
+    with pytest.raises(InputError, match="both named 'a'"):
+        parse("a = x; a, a")

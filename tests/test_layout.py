@@ -171,16 +171,11 @@ ONE_SHOT_MODULES = {
     "autodiff_cli.language", "autodiff_cli.language.grammar", "autodiff_cli.language.parser",
     "autodiff_cli.language.tables",
     "autodiff_cli.views", "autodiff_cli.views.terminal", "autodiff_cli.views.record",
-    # Taylor mode: every registry entry references its Taylor rule, so the rules load with
-    # the registry (about 10 ms); views.numbers holds the number formats record.py prints.
-    "autodiff_cli.core.taylor", "autodiff_cli.core.taylor.series",
-    "autodiff_cli.core.taylor.arithmetic", "autodiff_cli.core.taylor.functions",
-    "autodiff_cli.core.taylor.reductions", "autodiff_cli.core.taylor.from_derivative",
-    "autodiff_cli.core.taylor.rules", "autodiff_cli.core.taylor.propagation",
     "autodiff_cli.views.numbers",
 }
 NEVER_ON_THE_ONE_SHOT_PATH = {"typer", "click", "rich", "json", "difflib", "pathlib", "shlex",
-                              "autodiff_cli.language.build_tables", "autodiff_cli.cli.app"}
+                              "autodiff_cli.language.build_tables", "autodiff_cli.cli.app",
+                              "autodiff_cli.core.taylor", "autodiff_cli.core.jacobian"}
 
 
 def loaded_by(argv: list[str]) -> set[str]:

@@ -33,7 +33,7 @@ def test_a_misspelt_option_is_an_error_with_did_you_mean(args, meant):
 def test_an_option_of_another_command_is_named_as_such():
     r = run_cli("graph", "x^2", "--x", "1", "--order", "2")
     assert r.code == 2
-    assert "--order is an option of eval, check and plot, not of graph" in r.err
+    assert "--order is an option of eval, diff, check and plot, not of graph" in r.err
 
 
 def test_a_variable_spelt_like_an_option_is_still_a_variable():
@@ -58,10 +58,21 @@ def test_a_forgotten_command_word_hints_the_eval_command():
     assert r.code == 2 and "autodiff eval 'x^2' --x 1" in r.err
 
 
-@pytest.mark.parametrize("word", ["grad", "diff", "derive", "evaluate"])
+@pytest.mark.parametrize("word", ["grad", "derive", "evaluate"])
 def test_other_tools_words_suggest_the_right_command(word):
     r = run_cli(word, "x^2", "--x", "1")
     assert r.code == 2 and "autodiff eval 'x^2' --x 1" in r.err
+
+
+@pytest.mark.parametrize("word", ["differentiate", "derivative"])
+def test_words_for_the_formula_suggest_diff(word):
+    r = run_cli(word, "x^2")
+    assert r.code == 2 and "autodiff diff 'x^2'" in r.err
+
+
+def test_diff_is_a_command_not_a_misreading():
+    r = run_cli("diff", "x^2", "--x", "1")
+    assert r.code == 0 and r.out == "df/dx\t2*x\t2.0\n", r.err
 
 
 def shell(command: str) -> subprocess.CompletedProcess:

@@ -74,7 +74,7 @@ def test_zero_to_the_y_is_zero_at_every_order_in_y(cli):
 def test_taylor_mode_agrees_with_double_backprop_on_the_examples():
     """The two methods are independent; they must agree wherever both run."""
     from autodiff_cli.core.graph import build
-    from autodiff_cli.core.higher import nested_pure_derivatives
+    from autodiff_cli.core.nested import nested_pure_derivatives
     from autodiff_cli.language.parser import parse
 
     for text, point in [("sin(x)*exp(-x^2/2) + log(1+x^2)*tanh(x)", 0.4),

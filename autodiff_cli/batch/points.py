@@ -14,7 +14,7 @@ from ..core.program import Program
 from ..errors import BadRowError, ExitCode, InputError, IOFailure
 from ..options import EvalOptions, flag
 from ..views import terminal
-from . import rows
+from . import rows, several
 from .streaming import Output, blocks, open_input
 
 PROGRESS_AFTER = 0.5  # seconds: short runs never show a bar
@@ -53,7 +53,7 @@ def run(program: Program, values: dict, options: EvalOptions) -> int:
                     continue
                 head, _, text = text.partition("\n")
                 layout = rows.read_header(head, options.delimiter, program, values, options.wrt)
-                layout.order = options.order
+                layout.order, layout.mode = options.order, options.mode
                 out.add(rows.header_line(layout, fmt))
                 line += 1
                 count = text.count("\n")
@@ -92,13 +92,22 @@ def _skip_to_header(text: str, line: int):
 def _emit(program, block, layout, fmt, strict, out, no_color, seen: set) -> None:
     if not block.echo:
         return
+    if len(layout.results) > 1:  # several results: their values and Jacobian entries
+        columns, warnings = several.evaluate_block(program, block, layout, strict)
+        _warn_once(warnings, seen, no_color)
+        out.add(several.render_block(block, layout, columns, fmt))
+        return
     value, gradient, higher, warnings = rows.evaluate_block(program, block, layout, strict)
+    _warn_once(warnings, seen, no_color)
+    out.add(rows.render_block(block, layout, value, gradient, fmt, higher))
+
+
+def _warn_once(warnings: list[str], seen: set, no_color: bool) -> None:
     for message in warnings:
         key = message.split(":")[0]
         if key not in seen:  # once per kind, not once per block or row
             seen.add(key)
             terminal.warning(message, no_color)
-    out.add(rows.render_block(block, layout, value, gradient, fmt, higher))
 
 
 class Progress:

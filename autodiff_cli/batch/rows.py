@@ -54,6 +54,8 @@ class Layout:
     rowwise: bool = False
     unused_values: list[str] = field(default_factory=list)
     order: int = 1  # --order: derivatives above the first become extra columns
+    results: list[str] = field(default_factory=lambda: ["f"])  # the program's results
+    mode: str = "auto"  # how the Jacobian of several results is computed
 
 
 def read_header(line: str, option: str | None, program: Program, values: dict,
@@ -83,7 +85,8 @@ def read_header(line: str, option: str | None, program: Program, values: dict,
                               hint=hint)
     rowwise = program.has_reductions or any(np.ndim(v) > 0 for v in constants.values())
     unused = [name for name in values if name not in program.inputs]
-    return Layout(columns, delimiter, used, constants, resolve_wrt(program, wrt), rowwise, unused)
+    return Layout(columns, delimiter, used, constants, resolve_wrt(program, wrt), rowwise, unused,
+                  results=list(program.output_names))
 
 
 @dataclass
@@ -203,11 +206,19 @@ def _rowwise(program: Program, block: Block, layout: Layout, strict: bool):
 
 # --- output ------------------------------------------------------------------------------
 
+def jacobian_labels(layout: Layout) -> list[str]:
+    """Several results: f1, f2 (or their names), then df1/dx, df1/dy, df2/dx, ..."""
+    return layout.results + [f"d{r}/d{v}" for r in layout.results for v in layout.wrt]
+
+
 def header_line(layout: Layout, fmt: str) -> str:
     """The plain header: the input columns, f, then df/dNAME for each variable."""
     if fmt != "plain":
         return ""
-    labels = ["f"] + [f"df/d{n}" for n in layout.wrt] + higher_labels(layout.wrt, layout.order)
+    if len(layout.results) > 1:
+        labels = jacobian_labels(layout)
+    else:
+        labels = ["f"] + [f"df/d{n}" for n in layout.wrt] + higher_labels(layout.wrt, layout.order)
     return "\t".join(layout.columns + labels) + "\n"
 
 

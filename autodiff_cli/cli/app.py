@@ -26,6 +26,9 @@ HELP_TEXT = {
     "check": "Compare the exact derivatives with central differences; exit 1 if any is off.\n\n"
              'Example: autodiff check "sin(x)*exp(y)" --x 0.7 --y 1.3 --order 2',
     "functions": "List the functions the language knows, with their derivatives.",
+    "diff": "Print the derivative of EXPR as a formula.\n\nIn a pipe: one line per derivative, "
+            "a program eval reads back; with values, the derivatives' values there too.\n\n"
+            'Example: autodiff diff "x^3 + sin(x)*y" --wrt x',
     "plot": "Draw EXPR and its derivatives over a range, with its extrema and inflection "
             "points.\n\nExample: autodiff plot \"x^4 - 2*x^2\" --x -2:2 --order 2",
 }

@@ -128,7 +128,7 @@ def unknown_option(command: str, name: str, needs_value: bool = False) -> UsageE
     meant = option_typo(command, name)
     if meant == name:  # an option of another command
         owners = [c for c, cls in COMMANDS.items() if name in flags_of(cls)]
-        listed = " and ".join([", ".join(owners[:-1]), owners[-1]] if len(owners) > 1 else owners)
+        listed = " and ".join(filter(None, [", ".join(owners[:-1]), owners[-1]]))
         return UsageError(f"{name} is an option of {listed}, not of {command}",
                           hint=f"see autodiff {command} --help")
     if meant is not None:

@@ -11,8 +11,9 @@ import sys
 
 from ..api import evaluate
 from ..core.higher import check_order
+from ..core.program import with_outputs
 from ..errors import ExitCode, IOFailure, UsageError
-from ..options import CheckOptions, EvalOptions, FunctionsOptions, GraphOptions
+from ..options import CheckOptions, DiffOptions, EvalOptions, FunctionsOptions, GraphOptions
 from ..views import record, terminal
 from .arguments import check_unused_names
 from .inputs import load
@@ -35,23 +36,45 @@ def run_eval(options: EvalOptions) -> int:
         return _run_batch(options)
     program, values, warnings = load("eval", options)
     result = evaluate(program, values, wrt=options.wrt, strict=options.strict,
-                      trace=options.trace, order=options.order, series=options.series)
+                      trace=options.trace, order=options.order, series=options.series,
+                      outputs=_names(options.output), mode=options.mode,
+                      jacobian=options.jacobian)
     result.warnings[:0] = warnings
     for message in result.warnings:
         terminal.warning(message, options.no_color)
-    if options.trace:
-        from ..views import trace as trace_view  # lazy by policy: only --trace shows it
-
-        terminal.error_console(options.no_color).print(trace_view.table(result.trace))
+    extra = _show_trace(result, options.no_color) if options.trace else None
     fmt = resolve_format(options.format)
     if fmt == "table":
         terminal.console(options.no_color).print(record.table(result))
     elif fmt == "plain":
         terminal.write(record.plain(result))
     else:
-        extra = {"trace": trace_view.as_json(result.trace)} if options.trace else None
         terminal.write(record.as_json(result, extra=extra))
     return ExitCode.OK
+
+
+def _names(text: str | None) -> list[str] | None:
+    """--output f,g as names; None without it."""
+    if text is None:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names:
+        raise UsageError("--output names no result", hint="for example --output f,g")
+    return names
+
+
+def _show_trace(result, no_color: bool) -> dict:
+    """The trace on stderr (each backward pass under a heading naming its result, with
+    several), and the JSON member for it."""
+    from ..views import trace as trace_view  # lazy by policy: only --trace shows it
+
+    console = terminal.error_console(no_color)
+    if result.traces is None:
+        console.print(trace_view.table(result.trace))
+        return {"trace": trace_view.as_json(result.trace)}
+    for name, trace in result.traces.items():
+        console.print(trace_view.table(trace, title=f"backward pass of {name}"))
+    return {"trace": {name: trace_view.as_json(t) for name, t in result.traces.items()}}
 
 
 def _run_batch(options: EvalOptions) -> int:
@@ -84,6 +107,8 @@ def _run_batch(options: EvalOptions) -> int:
         raise UsageError("the program and the points cannot both come from stdin",
                          hint="give the expression as an argument or with --file PATH")
     program, values, warnings = load("eval", options)
+    if options.output is not None:
+        program = with_outputs(program, _names(options.output))
     for message in warnings:
         terminal.warning(message, options.no_color)
     return points.run(program, values, options)
@@ -153,6 +178,41 @@ def run_functions(options: FunctionsOptions) -> int:
     else:
         terminal.write({"markdown": catalogue.markdown, "json": catalogue.as_json,
                         "plain": catalogue.plain}[fmt]())
+    return ExitCode.OK
+
+
+def run_diff(options: DiffOptions) -> int:
+    """``autodiff diff``: the derivative as a formula; given values, its values there too."""
+    from ..core.derive import MAX_ORDER, derivative
+    from ..views import formula as formula_view
+
+    check_order(options.order, MAX_ORDER)
+    if options.wrt is not None and not options.wrt.replace(",", "").strip():
+        raise UsageError("--wrt names no variable", hint="for example --wrt x,y")
+    program, values, warnings = load("diff", options)
+    formula = derivative(program, wrt=options.wrt, order=options.order)
+    point = None
+    if values:  # the derivatives' values there: eval's numbers, with eval's warnings
+        result = evaluate(program, values, wrt=formula.wrt, order=options.order)
+        point = formula_view.at(formula, result)
+        warnings += result.warnings
+    else:
+        warnings += program.warnings
+    if not formula.wrt:
+        warnings.append("the expression has no variables: its derivative is empty")
+    for message in warnings:
+        terminal.warning(message, options.no_color)
+    fmt = options.format
+    if fmt == "auto":
+        fmt = "text" if sys.stdout.isatty() else "plain"
+    if fmt == "text" and sys.stdout.isatty():
+        terminal.console(options.no_color).print(formula_view.styled(formula, point),
+                                                  soft_wrap=True)
+    elif fmt == "json":
+        terminal.write(record.dumps(formula_view.as_json(formula, point, warnings)))
+    else:
+        terminal.write({"text": formula_view.text, "plain": formula_view.plain,
+                        "latex": formula_view.latex}[fmt](formula, point))
     return ExitCode.OK
 
 

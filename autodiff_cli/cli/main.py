@@ -29,7 +29,7 @@ from .streams import check_stdout, flush_stdout, silence_stdout
 
 # What people type when they mean another command.
 _OTHER_WORDS = {"grad": "eval", "gradient": "eval", "evaluate": "eval", "derive": "eval",
-                "derivative": "eval", "diff": "eval", "differentiate": "eval",
+                "derivative": "diff", "differentiate": "diff",
                 "calc": "eval", "verify": "check", "list": "functions",
                 "help": "--help"}
 

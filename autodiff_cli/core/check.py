@@ -20,7 +20,7 @@ import numpy as np
 
 from ..errors import CheckFailedError, InvalidValueError, UsageError
 from .graph import build, check_values, gradients, value_only
-from .higher import hessian
+from .nested import hessian
 from .program import Program
 
 DEFAULTS = {"eps": 1e-6, "rtol": 1e-5, "atol": 1e-7}
@@ -106,6 +106,13 @@ def check(program: Program, values: dict, *, eps: float = DEFAULTS["eps"],
     validate(eps, rtol, atol, order)
     data = check_values(program, values)
     names = program.variables
+    settings = {"eps": eps, "rtol": rtol, "atol": atol, "order": order}
+    if len(program.outputs) > 1:
+        rows = _jacobian_rows(program, data, names, eps, rtol, atol)
+        if order == 2:
+            raise UsageError("the check of several results compares their Jacobian (order 1)",
+                             cli_message="check --order 2 is for one result")
+        return Report(program.source, data, settings, rows, list(program.warnings))
     graph = build(program, data)
     analytic = gradients(graph, names)
 
@@ -121,13 +128,55 @@ def check(program: Program, values: dict, *, eps: float = DEFAULTS["eps"],
                                 numeric, rtol, atol))
     if order == 2:
         rows += _hessian_rows(program, data, names, eps, rtol, atol)
-    settings = {"eps": eps, "rtol": rtol, "atol": atol, "order": order}
     return Report(program.source, data, settings, rows, list(graph.warnings))
+
+
+def _jacobian_rows(program, data, names, eps, rtol, atol) -> list[Row]:
+    """Each entry d(result)/d(variable) against central differences of that result."""
+    from .jacobian import jacobian  # lazy: only several results need it
+
+    _, matrix, _, _ = jacobian(program, data, names)
+    rows = []
+    for i, out in enumerate(program.output_names):
+        def result(point, i=i):
+            graph = build(program, point, grad=False)
+            return float(np.sum(graph.nodes[program.outputs[i]].data))
+
+        for j, name in enumerate(names):
+            shape = np.shape(data[name])
+            for index in np.ndindex(shape):
+                numeric = _central(result, data, name, index, eps)
+                label = f"d{out}/d{name}" + (f"[{', '.join(map(str, index))}]" if shape else "")
+                rows.append(compare(label, np.asarray(matrix["matrix"][i][j])[index], numeric,
+                                    rtol, atol))
+    return rows
+
+
+def _element_hessian_rows(program, data, names, eps, rtol, atol) -> list[Row]:
+    """The Hessian over a vector's elements: entry (a[i], b[k]) against central differences
+    in b[k] of the exact df/da[i]."""
+    from .elements import element_hessian  # lazy: only vectors at order 2 need it
+
+    hessian_ = element_hessian(program, data, names)
+    cells = [(name, index) for name in names for index in np.ndindex(np.shape(data[name]))]
+    labels = hessian_["variables"]
+    rows = []
+    for (a, i), row, label_a in zip(cells, hessian_["matrix"], labels):
+        def partial(point, a=a, i=i):
+            return float(np.asarray(gradients(build(program, point), [a])[a])[i])
+
+        for (b, k), analytic, label_b in zip(cells, row, labels):
+            numeric = _central(partial, data, b, k, eps)
+            rows.append(compare(f"d2f/d{label_a}d{label_b}", analytic, numeric, rtol, atol))
+    return rows
 
 
 def _hessian_rows(program, data, names, eps, rtol, atol) -> list[Row]:
     if any(np.shape(v) != () for v in data.values()):
-        raise InvalidValueError("check --order 2 needs scalar values", hint="check one point at a time")
+        if program.has_reductions:
+            return _element_hessian_rows(program, data, names, eps, rtol, atol)
+        raise InvalidValueError("check --order 2 needs scalar values, or a scalar function of "
+                                "vectors", hint="check one point at a time")
     graph = build(program, data)
     matrix = hessian(graph.output, graph.inputs, names)["matrix"]
     rows = []

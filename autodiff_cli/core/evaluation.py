@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import EvaluationError, UsageError
 from .engine import gc_paused
-from .graph import build, describe_nonfinite, finite, gradients, resolve_wrt
+from .graph import build, check_values, describe_nonfinite, finite, gradients, resolve_wrt
 from .higher import attach, check_order, series as taylor_series
 from .program import Program
 
@@ -29,16 +29,32 @@ class Result:
     hessian: dict | None = None  # {"variables": [...], "matrix": [[...]]}
     series: dict | None = None  # the Taylor polynomial: variable, at, coefficients, bounds
     trace: "Trace | None" = None  # the backward pass step by step (trace=True)
+    jacobian: dict | None = None  # several results: {"outputs", "variables", "matrix"}
+    mode: str | None = None  # several results: the mode that computed the Jacobian
+    traces: dict | None = None  # several results: {result: Trace} (trace=True)
 
 
 def evaluate_program(program: Program, values: dict, *, wrt=None, strict: bool = False,
                      trace: bool = False, order: int = 1, bounds: bool = True,
-                     series: int | None = None) -> Result:
+                     series: int | None = None, mode: str = "auto",
+                     jacobian: bool = False) -> Result:
     """Evaluate ``program`` at ``values`` and differentiate it (see ``api.evaluate``)."""
     check_order(order)
     if series is not None:
         check_order(series)
     names = resolve_wrt(program, wrt)
+    if len(program.outputs) > 1:
+        if jacobian:
+            raise UsageError("the element-by-element Jacobian is for one vector result",
+                             hint="ask for one result", cli_hint="drop --jacobian, or choose "
+                             "one result with --output NAME")
+        return _several(program, values, names, strict, trace, order, series, mode)
+    if jacobian:
+        return _elements(program, values, names, strict, order, series)
+    if mode == "forward":
+        raise UsageError("forward mode computes the Jacobian of several results",
+                         hint="list several results (f, g), or leave the mode to the engine",
+                         cli_hint="list several results (f, g), or drop --mode")
     recorder = None
     if trace:
         from .trace import Recorder  # lazy by policy: only --trace records the steps
@@ -60,10 +76,45 @@ def evaluate_program(program: Program, values: dict, *, wrt=None, strict: bool =
         attach(result, program, values, names, order, bounds)
     if series is not None:
         result.series = _series(program, values, names, series)
-    if strict and result.warnings:
-        raise EvaluationError(result.warnings[0], hint="without strict checking this is a "
-                              "warning", cli_hint="without --strict this is a warning")
-    return result
+    return _checked(result, strict)
+
+
+def _several(program: Program, values: dict, names: list[str], strict: bool, trace: bool,
+             order: int, series, mode: str = "auto") -> Result:
+    """Several results: their values and the Jacobian (core/jacobian.py)."""
+    from .jacobian import jacobian  # lazy by policy: one result needs none of it
+    if order != 1 or series is not None:
+        raise UsageError("higher orders and series are for one result",
+                         hint="ask for one result at a time",
+                         cli_hint="choose one result with --output NAME")
+    recorders = None
+    if trace:
+        from .trace import Recorder  # lazy by policy: only --trace records the steps
+
+        recorders = {name: Recorder() for name in program.output_names}
+    value, matrix, used, warnings = jacobian(program, values, names, mode, recorders)
+    data = check_values(program, values)
+    result = Result(program.source, data, value, {}, warnings, jacobian=matrix, mode=used,
+                    traces={n: r.trace() for n, r in recorders.items()} if recorders else None)
+    return _checked(result, strict)
+
+
+def _elements(program: Program, values: dict, names: list[str], strict: bool, order: int,
+              series) -> Result:
+    """One vector result, element by element: rows f[0], f[1], ..., columns x[0], ..."""
+    from .elements import element_jacobian  # lazy: only --jacobian needs it
+
+    if order != 1 or series is not None:
+        raise UsageError("the element-by-element Jacobian is a first derivative",
+                         cli_message="--jacobian is a first derivative: drop --order/--series")
+    data = check_values(program, values)
+    value, matrix = element_jacobian(program, data, names)
+    result = Result(program.source, data, {"f": value}, {}, list(program.warnings),
+                    jacobian=matrix, mode="reverse")
+    result.warnings += [f"d{out}/d{name} is not finite" for out, row in
+                        zip(matrix["outputs"], matrix["matrix"])
+                        for name, g in zip(matrix["variables"], row) if not finite(g)]
+    return _checked(result, strict)
 
 
 def _series(program: Program, values: dict, names: list[str], degree: int) -> dict:
@@ -73,3 +124,11 @@ def _series(program: Program, values: dict, names: list[str], degree: int) -> di
                                      f"{len(names)}: {', '.join(names)}",
                          cli_hint=f"--wrt {names[0] if names else 'x'}")
     return taylor_series(program, values, names[0], degree)
+
+
+def _checked(result: Result, strict: bool) -> Result:
+    """Under strict checking the first warning (a non-finite value) is an error."""
+    if strict and result.warnings:
+        raise EvaluationError(result.warnings[0], hint="without strict checking this is a "
+                              "warning", cli_hint="without --strict this is a warning")
+    return result

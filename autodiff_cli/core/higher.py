@@ -5,12 +5,8 @@
   with a running bound on each derivative's rounding error;
 - several variables, order N > 2: the pure derivatives of each variable, one pass each
   (mixed derivatives above order 2 are not computed);
-- several variables, order 2: the Hessian, by differentiating the backward pass again
-  (``backward(create_graph=True)`` records it as a graph, as in DeZero's later steps).
-
-Double backprop is also kept for pure derivatives (``nested_pure_derivatives``) as an
-independent check of Taylor mode. Its graphs grow by a constant factor per order, so a
-budget on the number of functions stops a runaway with a clear error.
+- several variables, order 2: the Hessian, by double backprop (``nested``);
+- a scalar function of vectors, order 2: the Hessian over every element (``elements``).
 """
 
 from __future__ import annotations
@@ -18,12 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InvalidValueError, LimitError, UsageError
-from . import registry, taylor
-from .engine import Variable, apply
 from .graph import build, check_values
 
 MAX_ORDER = 200  # Taylor mode costs O(N^2) per node: order 200 takes milliseconds
-MAX_FUNCTIONS = 100_000  # a double-backprop derivative graph larger than this is refused
 SUSPECT = 1e-8  # a derivative whose estimated relative error passes this gets a warning
 
 
@@ -40,92 +33,11 @@ def check_order(order: int, maximum: int = MAX_ORDER) -> int:
     return order
 
 
-def count_functions(*variables: Variable | None) -> int:
-    """How many functions the graphs of ``variables`` hold together (a stack, no recursion)."""
-    seen: set[int] = set()
-    stack = [v.creator for v in variables if v is not None and v.creator is not None]
-    while stack:
-        f = stack.pop()
-        if id(f) in seen:
-            continue
-        seen.add(id(f))
-        stack += [x.creator for x in f.inputs if x.creator is not None]
-    return len(seen)
-
-
-def derivative_graph_sizes(name: str, orders: int, at: float = 1.0) -> list[int]:
-    """Functions in the graph of the n-th derivative of the registry function ``name``,
-    n = 1..orders: how fast double backprop grows the graph (DeZero's tanh: 4, 9, 21, ...)."""
-    x = Variable(at, kind="input")
-    target, sizes = apply(registry.lookup(name, 1), x), []
-    for _ in range(orders):
-        x.cleargrad()
-        target.backward(create_graph=True)
-        target = x.grad
-        sizes.append(count_functions(target))
-    return sizes
-
-
-def _clear(inputs) -> None:
-    # backward adds to what a leaf already holds: every pass must start from nothing.
-    for x in inputs:
-        x.cleargrad()
-
-
-def _pass(target: Variable, inputs) -> dict[int, Variable | None]:
-    """One backward pass from ``target``, recorded as a graph; {id(input): its gradient}."""
-    _clear(inputs)
-    with np.errstate(all="ignore"):
-        target.backward(create_graph=True)
-    if count_functions(*(x.grad for x in inputs)) > MAX_FUNCTIONS:
-        raise LimitError(f"the derivative graph grew beyond {MAX_FUNCTIONS:,} functions",
-                         hint="ask for a lower order, or simplify the expression")
-    return {id(x): x.grad for x in inputs}
-
-
-def _data(var: Variable | None, like: Variable):
-    return np.zeros_like(like.data) if var is None else var.data
-
-
-def nested_pure_derivatives(output: Variable, inputs: dict[str, Variable], names: list[str],
-                            order: int) -> dict[str, list]:
-    """{name: [d f/dx, ..., d^order f/dx^order]} for each name by repeated backward passes
-    (the independent check of Taylor mode; the graph grows with every order)."""
-    every = list(inputs.values())
-    first = _pass(output, every)
-    result = {}
-    for name in names:
-        x = inputs[name]
-        grad = first[id(x)]
-        values = [_data(grad, x)]
-        for _ in range(order - 1):
-            if grad is None:  # zero from here on: nothing left to differentiate
-                values.append(np.zeros_like(x.data))
-                continue
-            grad = _pass(grad, every)[id(x)]
-            values.append(_data(grad, x))
-        result[name] = values
-    _clear(every)
-    return result
-
-
-def hessian(output: Variable, inputs: dict[str, Variable], names: list[str]) -> dict:
-    """{"variables": names, "matrix": rows}: row i is the gradient of df/d(names[i])."""
-    every = list(inputs.values())
-    first = _pass(output, every)
-    matrix = []
-    for a in names:
-        grad = first[id(inputs[a])]
-        row = _pass(grad, every) if grad is not None else {}
-        matrix.append([_data(row.get(id(inputs[b])), inputs[b]) for b in names])
-    _clear(every)
-    return {"variables": list(names), "matrix": matrix}
-
-
 def taylor_derivatives(program, data: dict, names: list[str], order: int,
                        bounds: bool = True) -> tuple[dict, dict | None]:
     """({name: [d f/dx, ..., d^order f/dx^order]}, {name: [a bound on each one's absolute
     rounding error]} or None): one Taylor pass per variable, the others held fixed."""
+    from . import taylor  # lazy by policy: only orders above 1 need Taylor mode
     derivatives, errors = {}, {} if bounds else None
     for name in names:
         values, bound = taylor.derivatives(program, data, name, order, bounds)
@@ -138,6 +50,7 @@ def taylor_derivatives(program, data: dict, names: list[str], order: int,
 def series(program, values: dict, name: str, degree: int) -> dict:
     """The Taylor polynomial of f in ``name`` about its value: coefficients f_0..f_degree
     of f(x0 + t) and a bound on each one's rounding error."""
+    from . import taylor  # lazy by policy: only --series needs it
     data = check_values(program, values)
     if any(np.ndim(v) for v in data.values()):
         raise InvalidValueError("a Taylor series needs scalar values",
@@ -171,9 +84,23 @@ def attach(result, program, values: dict, names: list[str], order: int,
     if order == 1:
         return
     data = check_values(program, values)
-    _check_shapes(program, data)
+    lengths = {np.size(v) for v in data.values() if np.ndim(v)}
+    entries = []
+    if lengths and order == 2 and program.has_reductions:  # a scalar function of vectors
+        from .elements import element_hessian  # lazy: only this case needs it
+
+        result.hessian = element_hessian(program, data, names)
+        return
+    if len(lengths) == 1 and not program.has_reductions:  # element-wise: a scalar value is
+        (n,) = lengths  # the same at every element
+        data = {k: np.broadcast_to(v, (n,)).copy() if np.ndim(v) == 0 else v
+                for k, v in data.items()}
+    else:
+        _check_shapes(program, data)
     if len(names) > 1 and order == 2:
         graph = build(program, data)
+        from .nested import hessian  # lazy: only the Hessian of several variables
+
         result.hessian = hessian(graph.output, graph.inputs, names)
         entries = [(f"d2f/d{a}d{b}", v, None) for a, row in zip(names, result.hessian["matrix"])
                    for b, v in zip(names, row)]

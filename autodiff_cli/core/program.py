@@ -33,7 +33,10 @@ class Program:
     nodes: list[Node] = field(default_factory=list)
     inputs: dict[str, int] = field(default_factory=dict)  # name -> node, in order of appearance
     labels: dict[int, str] = field(default_factory=dict)  # node -> the name it was bound to
-    output: int = -1
+    output: int = -1  # the result (the first of several)
+    outputs: list[int] = field(default_factory=list)  # every result, in order
+    output_names: list[str] = field(default_factory=list)  # f, or f1, f2 / binding names
+    bindings: dict[str, int] = field(default_factory=dict)  # name -> node, as last assigned
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -120,11 +123,47 @@ class ProgramBuilder:
             self.program.labels.setdefault(node, name)
         return node
 
-    def finish(self, statements: list[int]) -> Program:
-        self.program.output = statements[-1]
+    def outputs(self, nodes: list[int]) -> _Outputs:
+        """The last statement lists several results: ``f, g`` or ``x^2, x*y``."""
+        return _Outputs(nodes)
+
+    def finish(self, statements: list) -> Program:
+        for statement in statements[:-1]:
+            if isinstance(statement, _Outputs):
+                raise NamingError("only the last statement can list several results",
+                                  hint="end the program with them: f = ...; g = ...; f, g",
+                                  source=self.program.source)
+        last = statements[-1]
+        outputs = last.nodes if isinstance(last, _Outputs) else [last]
+        self.program.bindings = dict(self.bindings)
+        self.set_outputs(outputs)
         self.program.warnings += unused_statements(self.program.source, self.separators,
                                                    self.assigned, self.reads)
         return self.program
+
+
+    def set_outputs(self, outputs: list[int]) -> None:
+        """The results and their names: a binding's name, else f (one) or f1, f2, ..."""
+        program = self.program
+        program.outputs, program.output = list(outputs), outputs[0]
+        bound = {node: name for name, node in self.bindings.items()}
+        if len(outputs) == 1:
+            program.output_names = ["f"]
+            return
+        names = [bound.get(node) or f"f{i}" for i, node in enumerate(outputs, start=1)]
+        twice = next((n for n in names if names.count(n) > 1), None)
+        if twice is not None:
+            raise NamingError(f"two results are both named '{shorten(twice)}'",
+                              hint="list each result once, or bind them to other names",
+                              source=program.source)
+        program.output_names = names
+
+
+class _Outputs:
+    """What the parser hands the builder for ``f, g``: the nodes of the listed results."""
+
+    def __init__(self, nodes: list[int]):
+        self.nodes = nodes
 
 
 _OPERATOR_START = tuple("+-*/^")
@@ -154,6 +193,9 @@ def unused_statements(source: str, separators: list[int], assigned, reads) -> li
             what = f"the value of '{shorten(text)}' is never used"
         line = source.count("\n", 0, starts[i]) + 1
         message = f"{what} (line {line}): only the last statement is the result"
+        if not match and not texts[i + 1].startswith(_OPERATOR_START):
+            listed = shorten(f"{text}, {texts[-1]}", 60)
+            message += f"; to get several results, list them last: {listed}"
         following = texts[i + 1]
         if following.startswith(_OPERATOR_START):
             message += (f"; the next statement starts with '{following[0]}': to continue an "
@@ -163,3 +205,21 @@ def unused_statements(source: str, separators: list[int], assigned, reads) -> li
 
 
 _ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z_0-9]*)\s*=")
+
+
+def with_outputs(program: Program, names: list[str]) -> Program:
+    """The program with its results chosen by name among its bindings (``--output f,g``)."""
+    missing = [n for n in names if n not in program.bindings]
+    if missing:
+        raise NamingError(f"'{shorten(missing[0])}' is not a binding of the program",
+                          hint=did_you_mean(missing[0], program.bindings) or (
+                              f"the bindings are: {', '.join(program.bindings)}"
+                              if program.bindings else "bind results first: f = x^2; g = x*y"))
+    outputs = [program.bindings[n] for n in names]
+    warnings = [w for w in program.warnings  # a chosen result is used after all
+                if not any(w.startswith(f"'{shorten(n)}' is assigned but never used") for n in names)]
+    chosen = Program(program.source, program.nodes, program.inputs, program.labels,
+                     warnings=warnings, bindings=program.bindings)
+    chosen.outputs, chosen.output = outputs, outputs[0]
+    chosen.output_names = list(names) if len(names) > 1 else ["f"]
+    return chosen

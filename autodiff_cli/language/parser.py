@@ -60,6 +60,9 @@ class _Callbacks:
     def pos(self, children):
         return children[1]
 
+    def outputs(self, children):
+        return self.builder.outputs(list(children))
+
     def __getattr__(self, name):
         """An operator rule (aliased to its registry name): reduce to that function."""
         if name not in registry.operator_names():

@@ -28,8 +28,19 @@ def higher_values(result) -> list:
     return [d for ders in (result.derivatives or {}).values() for d in ders[1:]]
 
 
+def jacobian_rows(result) -> list[tuple[str, object]]:
+    """Several results: f1, f2 (or their binding names), then df1/dx, df1/dy, df2/dx, ..."""
+    jacobian = result.jacobian
+    out = list(result.value.items())
+    for name, row in zip(jacobian["outputs"], jacobian["matrix"]):
+        out += [(f"d{name}/d{variable}", g) for variable, g in zip(jacobian["variables"], row)]
+    return out
+
+
 def rows(result) -> list[tuple[str, object]]:
     """(label, value) in the order of PRODUCT §6: f, df/dx..., higher orders, Hessian."""
+    if result.jacobian is not None:
+        return jacobian_rows(result)
     out = [("f", result.value)]
     out += [(f"df/d{name}", g) for name, g in result.gradient.items()]
     names = result.hessian["variables"] if result.hessian else list(result.derivatives or {})
@@ -73,8 +84,12 @@ def document(result, *, before: dict | None = None, extra: dict | None = None) -
         "expression": result.expression,
         "inputs": jsonable(result.inputs),
         "value": jsonable(result.value),
-        "gradient": jsonable(result.gradient),
     })
+    if result.jacobian is not None:
+        doc["jacobian"] = jsonable(result.jacobian)
+        doc["mode"] = result.mode
+    else:
+        doc["gradient"] = jsonable(result.gradient)
     if result.derivatives is not None:
         doc["derivatives"] = jsonable(result.derivatives)
     if result.bounds is not None:
@@ -119,6 +134,8 @@ def table(result):
     title = Text(result.expression if "\n" not in result.expression else "program")
     if at:
         title.append(f"  at {at}", style="dim")
+    if result.jacobian is not None:
+        return Group(title, _values_grid(result), _jacobian_grid(result))
     grid = Table(show_header=True, header_style="bold")
     grid.add_column("quantity", style="cyan", no_wrap=True)
     grid.add_column("value", justify="right", overflow="fold")
@@ -140,3 +157,29 @@ def table(result):
 def _magnitude(bound) -> str:
     """A bound as people read it: 2.3e-15 (the largest, for a vector)."""
     return f"{float(np.max(bound)):.1e}"
+
+
+def _values_grid(result):
+    from rich.table import Table
+
+    grid = Table(show_header=True, header_style="bold")
+    grid.add_column("result", style="cyan", no_wrap=True)
+    grid.add_column("value", justify="right", overflow="fold")
+    for name, value in result.value.items():
+        grid.add_row(name, number(value).replace(",", ", "))
+    return grid
+
+
+def _jacobian_grid(result):
+    """The Jacobian as a matrix: a row per result, a column per variable."""
+    from rich.table import Table
+
+    jacobian = result.jacobian
+    grid = Table(title=f"Jacobian ({result.mode} mode)", title_justify="left",
+                 header_style="bold")
+    grid.add_column("", style="cyan", no_wrap=True)
+    for variable in jacobian["variables"]:
+        grid.add_column(f"d/d{variable}", justify="right", overflow="fold")
+    for name, row in zip(jacobian["outputs"], jacobian["matrix"]):
+        grid.add_row(name, *(number(g).replace(",", ", ") for g in row))
+    return grid

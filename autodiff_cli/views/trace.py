@@ -42,7 +42,7 @@ def table(trace, title: str = "backward pass"):
     from rich.text import Text
 
     if not trace.steps:
-        return Text("backward pass: no steps (no function lies between the variables and the result)")
+        return Text(f"{title}: no steps (no function lies between the variables and the result)")
     first = trace.steps[0]
     out = first.outputs[0]
     name = trace.labels.get(out, out)

@@ -18,8 +18,10 @@ inputs' errors, propagated exactly to first order). Values at the point come fro
 library (taken as within 4 ulp). Division (and log, atan, asin, ... built on it) bounds its
 recurrence by its local residuals through the signed series of 1/w instead: absolute values
 step by step follow the recurrence's majorant and can overstate by 1e12 at order 50. The
-recurrences of exp/tan/tanh/sigmoid/sin/cos/real powers still carry absolute values step by
-step, so their bounds are loose (1e3-1e5x) at high orders where terms cancel.
+recurrences of exp/tan/tanh/sigmoid/sin/cos/real powers do the same for one point with their
+own linear response (``response``: each step's local residual through the signed impulse
+responses of the linearised recurrence); for arrays, and for sinh/cosh, they still carry
+absolute values step by step, loose (1e3-1e5x) at high orders where terms cancel.
 The bound covers rounding in this pass, relative to the
 program with its float64 constants and point; it is first order in the unit roundoff and
 ignores underflow to subnormals.
@@ -38,10 +40,11 @@ Choices where the function is not analytic (documented, and followed at every or
   series among the tied elements, as their backward shares the gradient).
 
 The modules, each importing only those before it: ``series`` (Series, the elementary
-functions at the point, the bound arithmetic, convolutions, recurrences), ``arithmetic``
-(+ - * /, constant powers, sqrt, cbrt), ``functions`` (exp, logs, u^w, trigonometric,
+functions at the point, the bound arithmetic, convolutions, recurrences), ``response`` (one
+point's bounds of the output-dependent recurrences), ``arithmetic`` (+ - * /, constant
+powers, sqrt, cbrt), ``functions`` (exp, logs, u^w, trigonometric,
 hyperbolic and inverse functions, sigmoid, softplus, atan2, hypot, kinks), ``reductions``,
-``from_derivative`` (``generic``), ``rules`` (``RULES``) and ``propagation`` (a program in one
+``from_derivative`` (``generic``), ``rules`` (``BY_NAME``: the rules as registry entries name them) and ``propagation`` (a program in one
 pass). Every public name is re-exported here: a registry entry references ``taylor.exp``.
 """
 
@@ -50,14 +53,14 @@ from .from_derivative import generic
 from .functions import (abs_, acos, acosh, asin, asinh, atan, atan2, atanh, cos, cosh, exp, expm1,
                         hypot, log, log1p, log2, log10, maximum, minimum, power, relu, sigmoid, sin,
                         sincos, sinh, sinhcosh, softplus, tan, tanh)
-from .propagation import derivatives, propagate, rule_for, taylor_coefficients
+from .propagation import derivatives, propagate, rule_for, rule_of, taylor_coefficients
 from .reductions import dot, logsumexp, mean, norm, prod, total, vector_max, vector_min
-from .rules import RULES
+from .rules import BY_NAME
 from .series import (GAMMA, LIB, MATH, NUMPY, SLACK, SLACK2, U, Series, TaylorError, constant,
                      derivative, elementary, integral, truncate, variable)
 
 __all__ = [
-    "RULES", "Series", "TaylorError", "constant", "variable", "elementary", "generic",
+    "BY_NAME", "rule_of", "Series", "TaylorError", "constant", "variable", "elementary", "generic",
     "propagate", "rule_for", "taylor_coefficients", "derivatives",
     "derivative", "integral", "truncate", "MATH", "NUMPY", "U", "GAMMA", "LIB", "SLACK", "SLACK2",
     "add", "sub", "neg", "scale", "mul_", "square", "div", "power", "constant_power", "sqrt",

@@ -7,9 +7,10 @@ import math
 
 import numpy as np
 
+from .response import output_recurrence
 from .series import (MATH, SLACK2, U, Series, _abs_conv, _below, _conv, _conv_residual, _err,
-                     _lead, _quotient, _recurrence, _track, _Track, constant, derivative,
-                     elementary)
+                     _itself, _lead, _one_point, _quotient, _recurrence, _track, _Track, _unit,
+                     constant, derivative, elementary)
 
 
 def _linear(u: Series, w: Series, sign: float) -> Series:
@@ -147,7 +148,10 @@ def _real_power(u: Series, p, ep, v0) -> Series:
         out = Series([v0], None if ev0 is None else [ev0], u.d)
     else:
         factor = scale(div(derivative(u), _below(u)), p, ep)
-        out = _recurrence(u, v0, ev0, lambda v, m: (v.c[m], _err(v, m)), factor=factor)
+        if _one_point(ns, u):
+            out = output_recurrence(factor, u.d, v0, ev0, _itself, _unit)
+        else:
+            out = _recurrence(u, v0, ev0, lambda v, m: (v.c[m], _err(v, m)), factor=factor)
     _patch_zero_base(ns, u, p, out)
     return out
 

@@ -8,8 +8,10 @@ import math
 import numpy as np
 
 from .arithmetic import add, constant_power, div, mul_, neg, scale, square, sqrt, sub
-from .series import (LIB, NUMPY, U, Series, _below, _conv, _err, _lead, _over, _recurrence,
-                     _track, _Track, constant, derivative, elementary, integral, truncate)
+from .response import dot_rounding, output_recurrence, rotation
+from .series import (LIB, NUMPY, U, Series, _below, _conv, _err, _itself, _lead, _one_point,
+                     _over, _recurrence, _track, _Track, _unit, constant, derivative, elementary,
+                     integral, truncate)
 
 
 # --- exponentials and logarithms -------------------------------------------------------------
@@ -18,7 +20,10 @@ def exp(u: Series) -> Series:
     """v' = v·u'."""
     ns = elementary(u.c[0])
     v0 = ns.exp(u.c[0])
-    return _recurrence(u, v0, _lead(v0, v0, u), lambda v, m: (v.c[m], _err(v, m)))
+    ev0 = _lead(v0, v0, u)
+    if _one_point(ns, u):
+        return output_recurrence(derivative(u), u.d, v0, ev0, _itself, _unit)
+    return _recurrence(u, v0, ev0, lambda v, m: (v.c[m], _err(v, m)))
 
 
 def expm1(u: Series) -> Series:
@@ -96,6 +101,8 @@ def _variable_power(u: Series, w: Series) -> Series:
 def _coupled(u: Series, s0, c0, sign: float) -> tuple[Series, Series]:
     """s' = c·u', c' = sign·s·u' (sin/cos: sign -1; sinh/cosh: +1)."""
     es0, ec0 = _lead(s0, c0, u), _lead(c0, s0, u)
+    if sign < 0 and _one_point(elementary(u.c[0]), u):
+        return rotation(derivative(u), u.d, s0, c0, es0, ec0)
     s = _Track([s0], None if es0 is None else [es0], u.bounded)
     c = _Track([c0], None if ec0 is None else [ec0], u.bounded)
     du = _track(derivative(u)) if u.d > 0 else None
@@ -145,6 +152,17 @@ def _quadratic_in_output(u: Series, v0, alpha: float, beta: float, gamma: float)
         err = abs(gamma) * esq + abs(beta) * v.e[m]
         return value, err + 2 * U * (abs(gamma * sq) + abs(beta * v.c[m]) + abs(value))
 
+    if _one_point(elementary(u.c[0]), u):
+        def g_local(v: list, m: int):
+            sq, rsq = dot_rounding(v[:m + 1], v[m::-1])
+            value = gamma * sq + beta * v[m] + (alpha if m == 0 else 0.0)
+            return value, abs(gamma) * rsq + 2 * U * (abs(gamma * sq) + abs(beta * v[m])
+                                                      + abs(value))
+
+        def dg(v: list) -> list:
+            return [beta + 2 * gamma * v[0]] + [2 * gamma * x for x in v[1:u.d]]
+
+        return output_recurrence(derivative(u), u.d, v0, _lead(v0, slope, u), g_local, dg)
     return _recurrence(u, v0, _lead(v0, slope, u), g_next)
 
 
@@ -274,6 +292,12 @@ def relu(u: Series) -> Series:
 def abs_(u: Series) -> Series:
     ns = elementary(u.c[0])
     return _masked(u, ns.sign(u.c[0]), abs(u.c[0]))
+
+
+def sign(u: Series) -> Series:
+    """A step: its value at the point, and zero at every order past it (as its backward)."""
+    ns = elementary(u.c[0])
+    return Series([ns.sign(u.c[0])], None if u.e is None else [0.0], u.d)
 
 
 def _extreme2(u: Series, w: Series, larger: bool) -> Series:

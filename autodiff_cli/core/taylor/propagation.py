@@ -7,16 +7,25 @@ import math
 
 import numpy as np
 
-from .rules import RULES
+from .rules import BY_NAME
 from .series import U, Series, TaylorError, constant, elementary, variable
 
 
-def rule_for(node):
-    """The node's Taylor rule: its registry entry's ``taylor`` if it has one, else RULES."""
-    rule = getattr(node.spec, "taylor", None) or RULES.get((node.name, len(node.args)))
+def rule_of(spec):
+    """A registry entry's Taylor rule: the one it names (taylor="exp"), or its own function
+    (taylor=generic(...) for a new function)."""
+    rule = getattr(spec, "taylor", None)
+    if isinstance(rule, str):
+        rule = BY_NAME.get(rule)
     if rule is None:
-        raise TaylorError(f"{node.name}() has no Taylor rule")
+        raise TaylorError(f"{spec.name}() has no Taylor rule",
+                          hint="give its registry entry one: taylor=generic(f0, derivative)")
     return rule
+
+
+def rule_for(node):
+    """The Taylor rule of a program node (a call)."""
+    return rule_of(node.spec)
 
 
 def _seed_value(value):

@@ -10,15 +10,13 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from ...errors import TaylorError  # noqa: F401 - re-exported for the rules
+
 U = 2.0 ** -53  # unit roundoff of float64
 GAMMA = 3.5 * U * (1 + 1e-6)  # per term, for the few sums bounded the simple way (reductions)
 SLACK = 1 + 1e-10  # covers the rounding of the bounds' own arithmetic
 SLACK2 = 1 + 1e-6  # also covers second-order terms where a bound is propagated as a whole
 LIB = 8 * U  # relative error of a library function at the point (4 ulp: numpy's SIMD loops)
-
-
-class TaylorError(ValueError):
-    """A program the Taylor pass cannot propagate (no rule, or a value it cannot seed)."""
 
 
 class Series:
@@ -267,3 +265,18 @@ def _err(t: _Track, m: int):
 
 def _below(u: Series) -> Series:
     return truncate(u, u.d - 1)
+
+
+def _one_point(ns, u: Series) -> bool:
+    """Bounds wanted for one point past degree 0: the linear-response bounds (response.py)."""
+    return ns is MATH and u.e is not None and u.d > 0
+
+
+def _itself(v: list, m: int):
+    """g(v) = v (exp, real powers): g_m and its rounding (none)."""
+    return v[m], 0.0
+
+
+def _unit(v: list) -> list:
+    """g'(v) = 1."""
+    return [1.0]

@@ -1,0 +1,88 @@
+"""Derivatives over the elements of vectors: the Jacobian of a vector result, and the Hessian
+of a scalar function of vectors (a reduction: sum, dot, norm, logsumexp, ...).
+
+Each row is one backward pass seeded with a one-hot vector instead of the seed of ones
+(which gives the gradient of the sum, DeZero's convention and the default). Rows and
+columns are named by element: x[0], x[1], ...; a scalar keeps its name.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import InvalidValueError
+from .engine import Variable, gc_paused
+from .graph import build, gradients
+from .nested import backward_pass, clear_gradients
+
+
+def element_names(data: dict, names: list[str]) -> list[str]:
+    """x for a scalar, x[0], x[1], ... for a vector, in the order of ``names``."""
+    out = []
+    for name in names:
+        size = np.size(data[name])
+        out += [name] if np.ndim(data[name]) == 0 else [f"{name}[{i}]" for i in range(size)]
+    return out
+
+
+def _flat(values, data: dict, names: list[str]) -> list:
+    """One row: each variable's derivative, broadcast to its shape and flattened."""
+    row = []
+    for name, value in zip(names, values):
+        shape = np.shape(data[name])
+        full = np.zeros(shape) if value is None else np.broadcast_to(value, shape)
+        row += [np.float64(v) for v in np.ravel(full)]
+    return row
+
+
+def _one_hot(like, i: int):
+    seed = np.zeros(np.shape(like))
+    seed.flat[i] = 1.0
+    return seed[()] if seed.ndim == 0 else seed
+
+
+def element_jacobian(program, data: dict, names: list[str]) -> tuple[object, dict]:
+    """(the result, {"outputs": f[0], f[1], ..., "variables": x[0], ..., "matrix": rows})."""
+    with gc_paused():
+        graph = build(program, data)
+        out = graph.output
+        rows = []
+        for i in range(np.size(out.data)):
+            out.grad = Variable(_one_hot(out.data, i))
+            gradient = gradients(graph, names)
+            rows.append(_flat([gradient[n] for n in names], data, names))
+        out.grad = None
+    outputs = ["f"] if np.ndim(out.data) == 0 else [f"f[{i}]" for i in range(np.size(out.data))]
+    return out.data, {"outputs": outputs, "variables": element_names(data, names), "matrix": rows}
+
+
+def element_hessian(program, data: dict, names: list[str]) -> dict:
+    """{"variables": x[0], x[1], ..., "matrix": rows}: the Hessian of a scalar result over
+    every element of its variables (double backprop, one seeded pass per row)."""
+    with gc_paused():
+        graph = build(program, data)
+        if np.ndim(graph.output.data):
+            raise InvalidValueError(
+                "the Hessian over a vector's elements needs a scalar result (a reduction such "
+                "as sum, dot, norm or logsumexp)", hint="reduce the result, or ask for order 1",
+                cli_hint="reduce the result, or use --order 1 (with --jacobian for its "
+                         "elements)")
+        every = list(graph.inputs.values())
+        first = backward_pass(graph.output, every)
+        rows = []
+        for name in names:
+            gradient = first[id(graph.inputs[name])]
+            for i in range(np.size(data[name])):
+                if gradient is None:  # no dependence: a row of zeros
+                    rows.append(_flat([None] * len(names), data, names))
+                    continue
+                # The row's pass is not differentiated again: plain numpy, no graph recorded.
+                gradient.grad = Variable(_one_hot(gradient.data, i))
+                clear_gradients(every)
+                with np.errstate(all="ignore"):
+                    gradient.backward()
+                gradient.grad = None
+                rows.append(_flat([None if graph.inputs[b].grad is None
+                                   else graph.inputs[b].grad.data for b in names], data, names))
+        clear_gradients(every)
+    return {"variables": element_names(data, names), "matrix": rows}
