@@ -44,11 +44,12 @@ def _lines(expression: str | None, file: str | None):
             number += len(lines)
 
 
-def _text(raw) -> str:
+def _text(raw, number: int) -> str:
+    """A line as text; the first may start with a byte-order mark, which is skipped."""
     if isinstance(raw, str):
-        return raw
+        return raw.lstrip("\ufeff") if number == 1 else raw
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8-sig" if number == 1 else "utf-8")
     except UnicodeDecodeError as error:
         raise InputError(f"not UTF-8 text (byte 0x{raw[error.start]:02x} at column "
                          f"{error.start + 1})") from None
@@ -64,7 +65,7 @@ def run(options: EvalOptions, values: dict) -> int:
     for block in _lines(options.expression, options.file):
         for number, raw in block:
             try:
-                text = _text(raw).rstrip("\r")
+                text = _text(raw, number).rstrip("\r")
                 if not text.strip() or text.lstrip().startswith("#"):
                     continue
                 program = parse(text, max_chars=options.max_size)

@@ -22,7 +22,8 @@ PROGRESS_AFTER = 0.5  # seconds: short runs never show a bar
 
 def _decode(data: bytes, first_line: int) -> str:
     try:
-        return data.decode("utf-8")
+        # a byte-order mark before the header (some spreadsheets write one) is skipped
+        return data.decode("utf-8-sig" if first_line == 1 else "utf-8")
     except UnicodeDecodeError as error:
         line = first_line + data.count(b"\n", 0, error.start)
         raise InputError(f"line {line} is not UTF-8 text (byte 0x{data[error.start]:02x})",

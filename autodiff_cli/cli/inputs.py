@@ -55,8 +55,9 @@ def _reason(error: Exception) -> str:
 
 
 def decode(data: bytes, origin: str) -> str:
+    """UTF-8 text; a leading byte-order mark (some editors write one) is skipped."""
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputError(f"{origin} is not UTF-8 text (byte 0x{data[error.start]:02x} at "
                          f"offset {error.start})", hint="the program must be text") from None

@@ -13,7 +13,8 @@ import numpy as np
 from ..errors import InvalidValueError, LimitError, UsageError, shorten
 from .arguments import IDENTIFIER
 
-_NUMBER = re.compile(r"[+-]?((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|inf|infinity|nan)\Z", re.IGNORECASE)
+_NUMBER = re.compile(r"[+-]?(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|inf|infinity|nan)\Z",
+                     re.IGNORECASE)  # ASCII digits only, as in the language
 
 
 def parse_assignment(text: str) -> tuple[str, str]:
@@ -26,22 +27,28 @@ def parse_assignment(text: str) -> tuple[str, str]:
 
 
 def parse_value(name: str, text: str):
-    """A number, a comma-separated vector or a range A:B:STEP, as float64."""
+    """A number, a comma-separated vector or a range A:B:STEP, as float64. ``[10]`` or ``10,``
+    is a vector of one element (numpy broadcasts it, as DeZero's x0 + x1 example needs)."""
     if ":" in text:
         return range_points(name, *parse_range(name, text, step_needed=True))
     body = text.strip()
-    if body.startswith("[") and body.endswith("]"):
+    vector = body.startswith("[") and body.endswith("]")
+    if vector:
         body = body[1:-1]
+    if body.endswith(",") and body.count(",") == 1:  # '10,': one element
+        body, vector = body[:-1], True
     parts = [p.strip() for p in body.split(",")]
     if len(parts) > 1 and not all(parts):
         raise InvalidValueError(f"the vector given for '{name}' has an empty element: {text!r}",
                                 hint=f"--{name} 1,2,3")
     if not all(_NUMBER.match(p) for p in parts):
         bad = next((p for p in parts if not _NUMBER.match(p)), text)
+        hint = f"--{shorten(name)} 2.5, or a vector: --{shorten(name)} 1,2,3"
+        if any(c.isdigit() and not c.isascii() for c in bad):
+            hint = "numbers are written with the ASCII digits 0-9"
         raise InvalidValueError(
-            f"the value of '{shorten(name)}' is not a number: {shorten(repr(bad))}",
-            hint=f"--{shorten(name)} 2.5, or a vector: --{shorten(name)} 1,2,3")
-    if len(parts) == 1 and "," not in body:
+            f"the value of '{shorten(name)}' is not a number: {shorten(repr(bad))}", hint=hint)
+    if len(parts) == 1 and not vector:
         return np.float64(float(parts[0]))
     return np.array([float(p) for p in parts], dtype=np.float64)
 

@@ -98,9 +98,9 @@ def attach(result, program, values: dict, names: list[str], order: int,
     else:
         _check_shapes(program, data)
     if len(names) > 1 and order == 2:
-        graph = build(program, data)
-        from .nested import hessian  # lazy: only the Hessian of several variables
+        from .nested import hessian  # lazy by policy: only a Hessian needs double backprop
 
+        graph = build(program, data)
         result.hessian = hessian(graph.output, graph.inputs, names)
         entries = [(f"d2f/d{a}d{b}", v, None) for a, row in zip(names, result.hessian["matrix"])
                    for b, v in zip(names, row)]

@@ -15,6 +15,11 @@ from . import registry
 from ..errors import NamingError, Position, did_you_mean, shorten
 
 CONSTANTS = {"pi": math.pi, "e": math.e}
+# Names other tools and textbooks use for functions the language has under another name.
+ALIASES = {"ln": "log", "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arsinh": "asinh",
+           "arcsinh": "asinh", "arccosh": "acosh", "arctanh": "atanh", "sgn": "sign",
+           "sqr": "square", "exp2": "pow(2, x)", "fabs": "abs", "logistic": "sigmoid",
+           "lse": "logsumexp", "average": "mean", "maximum": "max", "minimum": "min"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +105,9 @@ class ProgramBuilder:
             raise NamingError(f"'{shorten(name)}' is a value, not a function", position=position,
                              hint=f"for a product write {shorten(name)}*(...)")
         hint = did_you_mean(name, registry.names())
+        if name in ALIASES:
+            hint = f"the language writes it {ALIASES[name].split('(')[0]}(...)" if "(" not in \
+                ALIASES[name] else f"write it as {ALIASES[name]}"
         raise NamingError(f"unknown function '{shorten(name)}'", position=position,
                          hint=hint or "'autodiff functions' lists the functions")
 

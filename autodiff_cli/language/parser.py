@@ -154,6 +154,11 @@ def _strip_comments(source: str) -> str:
     return re.sub(r"#[^\n]*", "", source)
 
 
+# Characters pasted from documents, and what the language writes instead.
+_ASCII_FOR = {"−": "'-'", "–": "'-'", "—": "'-'", "×": "'*'", "·": "'*'", "∙": "'*'",
+              "⋅": "'*'", "∗": "'*'", "÷": "'/'", "∕": "'/'", "²": "^2", "³": "^3",
+              "√": "sqrt(...)", "π": "pi", "\u00a0": "a plain space", "\ufeff": "nothing (it is "
+              "a byte-order mark: save the file as UTF-8 without one)"}
 _OPERAND = {"NUMBER", "NAME", "LPAR", "MINUS", "PLUS"}
 _OPERATOR = {"PLUS", "MINUS", "STAR", "SLASH", "POW"}
 
@@ -236,7 +241,11 @@ def _syntax_error(error, source: str, parser: Lark) -> ParseError:
         shown = repr(char)[1:-1] if char.isprintable() else f"U+{ord(char):04X}" if char else ""
         position = Position(error.line, error.column, error.pos_in_stream)
         hint = None
-        if char in "[{":
+        if char in _ASCII_FOR:
+            hint = f"'{char}' is not part of the language: write {_ASCII_FOR[char]}"
+        elif char.isdigit() and not char.isascii():  # full-width and other scripts' digits
+            hint = f"numbers are written with the ASCII digits 0-9: {int(char)}"
+        elif char and char in "[{":
             hint = "use ( and ) to group"
         elif char == "!" or char == "&" or char == "|":
             hint = "the language has + - * / ^ and functions; see 'autodiff functions'"

@@ -24,8 +24,9 @@ def color_wanted(stream, no_color: bool = False) -> bool:
 
 
 def _printable(line: str) -> str:
-    """One character per character, so the caret lines up; no control codes to the terminal."""
-    return "".join(c if c.isprintable() else "?" for c in line)
+    """One character per character, so the caret lines up; no control codes to the terminal
+    (a tab shows as one space: a tab stop would move the text away from the caret)."""
+    return "".join(c if c.isprintable() else " " if c == "\t" else "?" for c in line)
 
 
 def excerpt(source: str, position: Position) -> list[str]:
