@@ -243,7 +243,7 @@ def _syntax_error(error, source: str, parser: Lark) -> ParseError:
         hint = None
         if char in _ASCII_FOR:
             hint = f"'{char}' is not part of the language: write {_ASCII_FOR[char]}"
-        elif char.isdigit() and not char.isascii():  # full-width and other scripts' digits
+        elif char.isdecimal() and not char.isascii():  # full-width and other scripts' digits
             hint = f"numbers are written with the ASCII digits 0-9: {int(char)}"
         elif char and char in "[{":
             hint = "use ( and ) to group"
