@@ -203,3 +203,16 @@ class PlotOptions(ProgramOptions):
 
 
 COMMANDS["plot"] = PlotOptions
+
+
+class ReplOptions(Options):
+    values: tuple[str, ...] = option(
+        "--var", "-v", default=(), metavar="NAME=VALUE", repeat=True,
+        help="A value to start with: --var x=2 (same as --x 2); :set changes it.")
+    format: str = option("--format", default="auto", choices=FORMATS,
+                         help="auto = table on a terminal, plain in a pipe; :format changes it.")
+    no_color: bool = option("--no-color", default=False, help="No colour, even on a terminal.")
+    debug: bool = option("--debug", default=False, help="Show Python tracebacks.")
+
+
+COMMANDS["repl"] = ReplOptions  # listed after the others

@@ -15,7 +15,7 @@ import typer
 
 from .. import __version__
 from ..errors import ExitCode
-from ..options import COMMANDS, ProgramOptions
+from ..options import COMMANDS
 from .arguments import HELP, split
 from .streams import silence_stdout
 
@@ -34,6 +34,10 @@ HELP_TEXT = {
 }
 CONTEXT = {"help_option_names": list(HELP)}
 _SHARED_LAST = ("max_size", "debug", "no_color")
+HELP_TEXT["repl"] = ("An interactive session: values persist, bindings are re-evaluated, "
+                     ":trace, :graph, :check, :save ... on the last entry. Also `autodiff` "
+                     "alone at a terminal; with stdin not a terminal, entries are read from "
+                     "it.\n\nExample: autodiff repl --x 2")
 
 app = typer.Typer(
     name="autodiff",
@@ -117,7 +121,7 @@ def _normalise(argv: list[str]) -> list[str]:
         if token.startswith("-"):
             continue
         options_class = COMMANDS.get(token)
-        if options_class is None or not issubclass(options_class, ProgramOptions):
+        if options_class is None or "values" not in options_class.declared:
             return argv
         return argv[:index + 1] + split(token, argv[index + 1:]).tokens()
     return argv

@@ -233,3 +233,10 @@ def save_or_write(path: str | None, text: str) -> None:
             out.write(text)
     except OSError as error:
         raise IOFailure(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def run_repl(options) -> int:
+    """``autodiff repl``: an interactive session (cli/repl.py), or entries from a pipe."""
+    from . import repl  # lazy by policy: a one-shot eval never loads the session
+
+    return repl.run(options)

@@ -69,6 +69,15 @@ def dispatch(argv: list[str]) -> int:
             from .commands import run_eval
 
             return run_eval(options)
+    # `autodiff repl`, or `autodiff` alone at a terminal: a session, without Typer.
+    at_terminal = all(getattr(s, "isatty", lambda: False)() for s in (sys.stdin, sys.stdout))
+    if (argv[:1] == ["repl"] and not set(argv) & set(HELP) or not argv and at_terminal) \
+            and "_AUTODIFF_COMPLETE" not in os.environ:
+        from . import repl  # lazy by policy: only a session loads it
+
+        options = repl.read_options(argv[1:])
+        if options is not None:
+            return repl.run(options)
     from .app import run_typer
 
     return run_typer(argv)

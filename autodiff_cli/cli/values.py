@@ -44,7 +44,7 @@ def parse_value(name: str, text: str):
     if not all(_NUMBER.match(p) for p in parts):
         bad = next((p for p in parts if not _NUMBER.match(p)), text)
         hint = f"--{shorten(name)} 2.5, or a vector: --{shorten(name)} 1,2,3"
-        if any(c.isdigit() and not c.isascii() for c in bad):
+        if any(c.isdigit() and not c.isascii() for c in bad):  # also superscripts
             hint = "numbers are written with the ASCII digits 0-9"
         raise InvalidValueError(
             f"the value of '{shorten(name)}' is not a number: {shorten(repr(bad))}", hint=hint)

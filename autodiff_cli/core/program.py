@@ -41,8 +41,11 @@ class Program:
     output: int = -1  # the result (the first of several)
     outputs: list[int] = field(default_factory=list)  # every result, in order
     output_names: list[str] = field(default_factory=list)  # f, or f1, f2 / binding names
-    bindings: dict[str, int] = field(default_factory=dict)  # name -> node, as last assigned
     warnings: list[str] = field(default_factory=list)
+    bindings: dict[str, int] = field(default_factory=dict)  # name -> node, the latest binding
+    # For a session (cli/repl.py), whose next entry continues this program:
+    assignments: list[tuple[str, int, int]] = field(default_factory=list)  # (name, node, offset)
+    separators: list[int] = field(default_factory=list)  # offsets of the top-level separators
 
     @property
     def variables(self) -> list[str]:
@@ -56,12 +59,18 @@ class Program:
 class ProgramBuilder:
     """Receives the parser's reductions and appends nodes; checks names as it goes."""
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, after: Program | None = None):
         self.program = Program(source)
-        self.bindings: dict[str, int] = {}
+        self.session = after is not None
+        if after is not None:  # a session's entry: it continues that program, nodes and names
+            self.program.nodes = list(after.nodes)
+            self.program.inputs = dict(after.inputs)
+            self.program.labels = dict(after.labels)
+            self.program.bindings = dict(after.bindings)
+        self.bindings = self.program.bindings
         self.reads: dict[str, int] = {}  # binding -> how many times it was read (so far)
         self.assigned: list[tuple[str, int]] = []  # (name, reads before its assignment)
-        self.separators: list[int] = []  # offsets of the top-level ';' and new lines
+        self.separators = self.program.separators  # offsets of the top-level ';' and new lines
 
     def _add(self, node: Node) -> int:
         self.program.nodes.append(node)
@@ -127,6 +136,7 @@ class ProgramBuilder:
                              position=position, hint="assign it before its first use")
         self.bindings[name] = node
         self.assigned.append((name, self.reads.get(name, 0)))
+        self.program.assignments.append((name, node, position.offset))
         if self.program.nodes[node].kind == "call":
             self.program.labels.setdefault(node, name)
         return node
@@ -142,13 +152,12 @@ class ProgramBuilder:
                                   hint="end the program with them: f = ...; g = ...; f, g",
                                   source=self.program.source)
         last = statements[-1]
-        outputs = last.nodes if isinstance(last, _Outputs) else [last]
-        self.program.bindings = dict(self.bindings)
-        self.set_outputs(outputs)
+        self.set_outputs(last.nodes if isinstance(last, _Outputs) else [last])
+        # A session keeps its bindings for the entries to come: none is unused yet.
+        reads = {name: float("inf") for name, _ in self.assigned} if self.session else self.reads
         self.program.warnings += unused_statements(self.program.source, self.separators,
-                                                   self.assigned, self.reads)
+                                                   self.assigned, reads)
         return self.program
-
 
     def set_outputs(self, outputs: list[int]) -> None:
         """The results and their names: a binding's name, else f (one) or f1, f2, ..."""

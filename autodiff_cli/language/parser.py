@@ -127,8 +127,12 @@ class _Statements:
             yield token
 
 
-def parse(source: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> Program:
-    """Parse a program. Raises ``InputError`` subclasses with positions."""
+def parse(source: str, *, max_chars: int = DEFAULT_MAX_CHARS, after: Program | None = None
+          ) -> Program:
+    """Parse a program. Raises ``InputError`` subclasses with positions.
+
+    ``after``: a session's program so far; the text continues it (its bindings and inputs
+    are known, its nodes come first) and the positions of the new nodes are in ``source``."""
     if len(source) > max_chars:
         raise LimitError(f"the program is {len(source):,} characters long; the limit is "
                          f"{max_chars:,}", hint="raise the limit (max_chars)",
@@ -138,7 +142,7 @@ def parse(source: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> Program:
                          cli_hint='for example: autodiff eval "x^2" --x 3')
     parser = _lark()
     with _lock, gc_paused():
-        _callbacks.builder = ProgramBuilder(source)
+        _callbacks.builder = ProgramBuilder(source, after)
         try:
             return parser.parse(source)
         except (UnexpectedCharacters, UnexpectedToken, UnexpectedEOF) as error:

@@ -65,6 +65,7 @@ def series_text(result) -> str | None:
     if not result.series:
         return None
     from .series import expression  # lazy by policy: only --series shows it
+
     return expression(result.series)
 
 
