@@ -102,6 +102,8 @@ class ProgramOptions(Options):
                            help="The longest program accepted, in characters.")
     debug: bool = option("--debug", default=False, help="Show Python tracebacks.")
     no_color: bool = option("--no-color", default=False, help="No colour, even on a terminal.")
+    color: str = option("--color", default="auto", choices=("auto", "always", "never"),
+                        help="auto: colour on a terminal (NO_COLOR, FORCE_COLOR respected).")
 
 
 class EvalOptions(ProgramOptions):
@@ -164,10 +166,14 @@ class CheckOptions(ProgramOptions):
 
 
 class FunctionsOptions(Options):
+    name: str | None = argument(metavar="NAME",
+                                help="One function (sin, max, ...) rather than them all.")
     format: str = option("--format", default="auto",
                          choices=("auto", "table", "plain", "markdown", "json"),
                          help="auto = table on a terminal; plain (tab-separated) in a pipe.")
     no_color: bool = option("--no-color", default=False, help="No colour, even on a terminal.")
+    color: str = option("--color", default="auto", choices=("auto", "always", "never"),
+                        help="auto: colour on a terminal (NO_COLOR, FORCE_COLOR respected).")
     debug: bool = option("--debug", default=False, help="Show Python tracebacks.")
 
 
@@ -212,6 +218,8 @@ class ReplOptions(Options):
     format: str = option("--format", default="auto", choices=FORMATS,
                          help="auto = table on a terminal, plain in a pipe; :format changes it.")
     no_color: bool = option("--no-color", default=False, help="No colour, even on a terminal.")
+    color: str = option("--color", default="auto", choices=("auto", "always", "never"),
+                        help="auto: colour on a terminal (NO_COLOR, FORCE_COLOR respected).")
     debug: bool = option("--debug", default=False, help="Show Python tracebacks.")
 
 

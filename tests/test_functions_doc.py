@@ -43,6 +43,17 @@ def test_plain_in_a_pipe_is_one_tab_separated_line_per_function(cli):
 
     run = cli("functions")
     lines = run.out.splitlines()
-    assert lines[0].split("\t") == ["function", "arity", "derivative", "notes"]
+    assert lines[0].split("\t") == ["function", "arity", "summary", "derivative", "notes"]
     assert len(lines) == 1 + len(registry.FUNCTIONS)
-    assert all(len(line.split("\t")) == 4 for line in lines)
+    assert all(len(line.split("\t")) == 5 for line in lines)
+
+
+def test_one_function_and_the_constants(cli):
+    one = cli("functions", "sin")
+    assert one.out.splitlines()[1:] == ["sin(x)\t1\tsine\tcos(x)\t"]
+    both = cli("functions", "max", "--format", "json")
+    assert [e["signature"] for e in json.loads(both.out)] == ["max(x, y)", "max(v)"]
+    table = cli("functions", "--format", "table", env={"COLUMNS": "200"})
+    assert "what it is" in table.out and "constants" in table.out and "3.141592653589793" in table.out
+    unknown = cli("functions", "ln")
+    assert unknown.code == 2 and "the language writes it log(...)" in unknown.err

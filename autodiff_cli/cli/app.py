@@ -33,7 +33,7 @@ HELP_TEXT = {
             "points.\n\nExample: autodiff plot \"x^4 - 2*x^2\" --x -2:2 --order 2",
 }
 CONTEXT = {"help_option_names": list(HELP)}
-_SHARED_LAST = ("max_size", "debug", "no_color")
+_SHARED_LAST = ("max_size", "debug", "no_color", "color")
 HELP_TEXT["repl"] = ("An interactive session: values persist, bindings are re-evaluated, "
                      ":trace, :graph, :check, :save ... on the last entry. Also `autodiff` "
                      "alone at a terminal; with stdin not a terminal, entries are read from "

@@ -169,15 +169,16 @@ def run_check(options: CheckOptions) -> int:
 
 
 def run_functions(options: FunctionsOptions) -> int:
-    """``autodiff functions``: the registry, for people or for grep."""
+    """``autodiff functions [NAME]``: the registry, for people or for grep."""
     from ..views import catalogue
 
     fmt = resolve_format(options.format)
     if fmt == "table":
-        terminal.console(options.no_color).print(catalogue.table())
+        terminal.console(options.no_color).print(catalogue.table(options.name))
+    elif fmt == "markdown":
+        terminal.write(catalogue.markdown())
     else:
-        terminal.write({"markdown": catalogue.markdown, "json": catalogue.as_json,
-                        "plain": catalogue.plain}[fmt]())
+        terminal.write({"json": catalogue.as_json, "plain": catalogue.plain}[fmt](options.name))
     return ExitCode.OK
 
 

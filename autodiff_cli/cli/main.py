@@ -102,10 +102,21 @@ def _unknown_command(argv: list[str]) -> UsageError:
                            f"commands are {', '.join(COMMANDS)}")
 
 
+def _color_choice(argv: list[str]) -> str:
+    """--color MODE or --color=MODE, read before anything is printed (errors included)."""
+    for i, token in enumerate(argv):
+        if token == "--color" and i + 1 < len(argv):
+            return argv[i + 1]
+        if token.startswith("--color="):
+            return token.partition("=")[2]
+    return "auto"
+
+
 def run(argv: list[str]) -> int:
     """Run the command line; return the exit code. Reports errors, never raises."""
     debug = "--debug" in argv
     no_color = "--no-color" in argv
+    terminal.choose_color(_color_choice(argv))
     try:
         check_stdout()
         code = dispatch(argv) or 0

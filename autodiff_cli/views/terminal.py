@@ -15,10 +15,30 @@ from ..errors import AutodiffError, Position
 _WINDOW = 72  # characters of a long line shown around the caret
 
 
+COLOR_MODES = ("auto", "always", "never")
+_color = {"mode": "auto"}  # the process's choice: --color, set once by cli/main.py
+
+
+def choose_color(mode: str) -> None:
+    """--color auto|always|never, for every stream of this run."""
+    _color["mode"] = mode if mode in COLOR_MODES else "auto"
+
+
 def color_wanted(stream, no_color: bool = False) -> bool:
-    """Colour only for a terminal, and never with NO_COLOR, TERM=dumb or --no-color."""
-    if no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+    """--color always or never decides; else (auto) colour only for a terminal, never with
+    NO_COLOR, TERM=dumb or --no-color, and always with FORCE_COLOR (as git and ripgrep)."""
+    mode = "never" if no_color else _color["mode"]
+    if mode != "auto":
+        return mode == "always"
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _tty(stream) -> bool:
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
 
@@ -86,7 +106,8 @@ def console(no_color: bool = False):
 
     # color_system=None, not just no_color: NO_COLOR and --no-color mean no bold or dim either.
     styled = color_wanted(sys.stdout, no_color)
-    return Console(no_color=no_color or None, color_system="auto" if styled else None,
+    return Console(no_color=not styled or None, color_system="auto" if styled else None,
+                   force_terminal=True if styled and not _tty(sys.stdout) else None,
                    highlight=False, soft_wrap=not sys.stdout.isatty())
 
 
@@ -94,8 +115,9 @@ def error_console(no_color: bool = False):
     """A Rich console on stderr (the trace, progress): colour only where wanted."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False,
-                   color_system="auto" if color_wanted(sys.stderr, no_color) else None)
+    styled = color_wanted(sys.stderr, no_color)
+    return Console(stderr=True, highlight=False, color_system="auto" if styled else None,
+                   force_terminal=True if styled and not _tty(sys.stderr) else None)
 
 
 def render_text(renderable) -> str:

@@ -40,8 +40,10 @@ Choices where the function is not analytic (documented, and followed at every or
   series among the tied elements, as their backward shares the gradient).
 
 The modules, each importing only those before it: ``series`` (Series, the elementary
-functions at the point, the bound arithmetic, convolutions, recurrences), ``response`` (one
-point's bounds of the output-dependent recurrences), ``arithmetic`` (+ - * /, constant
+functions at the point, the bound arithmetic, convolutions, recurrences), ``dots`` (one
+point's long sums of products in numpy: a product as one Toeplitz block, a recurrence's long
+steps as BLAS dots bounded by gamma_n after the loop), ``response`` (one point's values and
+bounds of the output-dependent recurrences), ``arithmetic`` (+ - * /, constant
 powers, sqrt, cbrt), ``functions`` (exp, logs, u^w, trigonometric,
 hyperbolic and inverse functions, sigmoid, softplus, atan2, hypot, kinks), ``reductions``,
 ``from_derivative`` (``generic``), ``rules`` (``BY_NAME``: the rules as registry entries name them) and ``propagation`` (a program in one

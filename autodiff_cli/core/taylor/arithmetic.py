@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from .dots import NUMPY_FROM, Running, dot_at, floats, late_rounding, product
 from .response import output_recurrence
 from .series import (MATH, SLACK2, U, Series, _abs_conv, _below, _conv, _conv_residual, _err,
                      _itself, _lead, _one_point, _quotient, _recurrence, _track, _Track, _unit,
@@ -50,9 +51,14 @@ def mul_(u: Series, w: Series) -> Series:
         return scale(u, w.c[0], 0.0 if w.e is None else w.e[0])
     if len(u.c) == 1:
         return scale(w, u.c[0], 0.0 if u.e is None else u.e[0])
+    rows = min(len(u.c) + len(w.c) - 2, u.d) + 1
+    if rows >= NUMPY_FROM and floats(u.c, w.c):  # one point, long: the whole block at once
+        out = product(u.c, u.e, w.c, w.e, u.d)
+        if out is not None:
+            return Series(out[0], out[1], u.d)
     a, b = _track(u), _track(w)
     t = _Track(bounded=u.bounded)
-    for n in range(min(len(u.c) + len(w.c) - 2, u.d) + 1):
+    for n in range(rows):
         t.push(*_conv(a, b, n))
     return t.series(u.d)
 
@@ -73,7 +79,22 @@ def div(u: Series, w: Series) -> Series:
     w0 = w.c[0]
     if len(w.c) == 1:
         return _scale_down(ns, u, w0, None if w.e is None else w.e[0])
-    uf = u.full()
+    if ns is MATH and floats(u.c, w.c):
+        q, residual = _div_one_point(u, w)
+    else:
+        q, residual = _div_steps(ns, u, w)
+    if u.e is None:
+        return Series(q, None, u.d)
+    inverse = div(constant(1.0, u.d, False), Series(w.c, None, u.d))
+    moved = _abs_conv(q, w.full_errors(), u.d)
+    sources = [r + e + m for r, e, m in zip(residual, u.full_errors(), moved)]
+    bound = _abs_conv(inverse.full(), sources, u.d)
+    return Series(q, [b * SLACK2 for b in bound], u.d)
+
+
+def _div_steps(ns, u: Series, w: Series) -> tuple[list, list]:
+    """The quotient's coefficients and each step's local residual, step by step (arrays)."""
+    w0, uf = w.c[0], u.full()
     tail, q = _track(w, 1, bounded=False), _Track(bounded=False)
     residual = []
     for k in range(u.d + 1):
@@ -83,13 +104,26 @@ def div(u: Series, w: Series) -> Series:
         q.push(qk, None)
         if u.e is not None:
             residual.append(rs + U * (abs(num) + abs(w0 * qk)))
-    if u.e is None:
-        return q.series(u.d)
-    inverse = div(constant(1.0, u.d, False), Series(w.c, None, u.d))
-    moved = _abs_conv(q.c, w.full_errors(), u.d)
-    sources = [r + e + m for r, e, m in zip(residual, u.full_errors(), moved)]
-    bound = _abs_conv(inverse.full(), sources, u.d)
-    return Series(q.c, [b * SLACK2 for b in bound], u.d)
+    return q.c, residual
+
+
+def _div_one_point(u: Series, w: Series) -> tuple[list, list]:
+    """_div_steps for one point: long sums by BLAS (dots.dot_at), their rounding after."""
+    w0, uf, bounded = w.c[0], u.full(), u.e is not None
+    tail = w.c[1:]
+    q, residual = Running(u.d), []
+    tail_array = np.array(tail, dtype=np.float64)
+    for k in range(u.d + 1):
+        s, rs = dot_at(tail, tail_array, q, k - 1, bounded) if k else (0.0, 0.0)
+        num = uf[k] - s
+        qk = MATH.div(num, w0)
+        q.push(qk)
+        if bounded:
+            residual.append(rs + U * (abs(num) + abs(w0 * qk)))
+    if bounded and u.d:
+        late = late_rounding(tail_array, q.array(), u.d)  # sum n is step n + 1's
+        residual = [residual[0]] + [r + x for r, x in zip(residual[1:], late.tolist())]
+    return q.c, residual
 
 
 def _scale_down(ns, u: Series, w0, ew0) -> Series:

@@ -8,7 +8,8 @@ import math
 import numpy as np
 
 from .arithmetic import add, constant_power, div, mul_, neg, scale, square, sqrt, sub
-from .response import dot_rounding, output_recurrence, rotation
+from .dots import dot_at, late_rounding
+from .response import output_recurrence, rotation
 from .series import (LIB, NUMPY, U, Series, _below, _conv, _err, _itself, _lead, _one_point,
                      _over, _recurrence, _track, _Track, _unit, constant, derivative, elementary,
                      integral, truncate)
@@ -153,16 +154,22 @@ def _quadratic_in_output(u: Series, v0, alpha: float, beta: float, gamma: float)
         return value, err + 2 * U * (abs(gamma * sq) + abs(beta * v.c[m]) + abs(value))
 
     if _one_point(elementary(u.c[0]), u):
-        def g_local(v: list, m: int):
-            sq, rsq = dot_rounding(v[:m + 1], v[m::-1])
-            value = gamma * sq + beta * v[m] + (alpha if m == 0 else 0.0)
-            return value, abs(gamma) * rsq + 2 * U * (abs(gamma * sq) + abs(beta * v[m])
+        bounded = u.e is not None
+
+        def g_local(v, m: int):
+            sq, rsq = dot_at(v.c, v.array(), v, m, bounded)
+            value = gamma * sq + beta * v.c[m] + (alpha if m == 0 else 0.0)
+            return value, abs(gamma) * rsq + 2 * U * (abs(gamma * sq) + abs(beta * v.c[m])
                                                       + abs(value))
+
+        def g_late(v) -> np.ndarray:  # the long squares' rounding
+            return abs(gamma) * late_rounding(v.array()[:u.d], v.array()[:u.d], u.d)
 
         def dg(v: list) -> list:
             return [beta + 2 * gamma * v[0]] + [2 * gamma * x for x in v[1:u.d]]
 
-        return output_recurrence(derivative(u), u.d, v0, _lead(v0, slope, u), g_local, dg)
+        return output_recurrence(derivative(u), u.d, v0, _lead(v0, slope, u), g_local, dg,
+                                 g_late)
     return _recurrence(u, v0, _lead(v0, slope, u), g_next)
 
 

@@ -13,34 +13,39 @@ order 50-100), and the bound is |J|·|rho|.
 
 from __future__ import annotations
 
-from itertools import accumulate
-from operator import mul
-
 import numpy as np
 
-from .series import SLACK, SLACK2, U, Series
+from .dots import Running, dot_at, late_rounding, matvec, vecmat_into
+from .series import SLACK2, U, Series
 
 
-def impulse_responses(a: np.ndarray, d: int) -> np.ndarray:
+def impulse_responses(a: np.ndarray, d: int, imaginary: bool = False):
     """J (d+1 x d+1): J[k, 0] the response of y_k to y_0 = 1, J[k, m + 1] to a unit residual
-    in D(y)_m, for k·y_k = sum_{j<k} a_{k-1-j}·y_j + rho_{k-1} (a real or complex)."""
-    a = np.concatenate([np.asarray(a), np.zeros(max(0, d - len(a)), dtype=np.asarray(a).dtype)])
-    y = np.zeros((d + 1, d + 1), dtype=a.dtype)
+    in D(y)_m, for k·y_k = sum_{j<k} a_{k-1-j}·y_j + rho_{k-1}, a real. With ``imaginary``,
+    the responses for i·a instead, as (real part, imaginary part), in real arithmetic (complex
+    BLAS products go multithreaded at these sizes: see dots.ONE_THREAD).
+
+    Row by row, each one BLAS product of a_{k-1..0} with the rows before it (up to the
+    diagonal: zeros past it) written in place: the Python overhead per row is what costs at
+    order 100, not the O(d^3) arithmetic."""
+    a = np.asarray(a, dtype=np.float64)
+    n, used = d + 1, min(len(a), d)
+    reverse = np.zeros(d)  # a_{d-1}, ..., a_0
+    reverse[d - used:] = a[:used][::-1]
+    y = np.zeros((n, 2 * n if imaginary else n))  # imaginary: [real part | imaginary part]
     y[0, 0] = 1.0
+    both = np.empty(2 * n)
     for k in range(1, d + 1):
-        y[k, :k] = (a[k - 1::-1] @ y[:k, :k]) / k
-        y[k, k] = 1.0 / k
-    return y
-
-
-def dot_rounding(a: list, b_reversed: list):
-    """sum a_i·b_i in the order given, and the bound of its rounding (running error)."""
-    terms = list(map(mul, a, b_reversed))
-    if not terms:
-        return 0.0, 0.0
-    partials = list(accumulate(terms))
-    rounding = sum(map(abs, terms)) + sum(map(abs, partials)) - abs(terms[0])
-    return partials[-1], U * rounding * SLACK
+        row = y[k]
+        if imaginary:  # i·a·(re + i·im): re_k = -(a·im)/k, im_k = (a·re)/k
+            vecmat_into(reverse[d - k:], y[:k], both)
+            np.divide(both[n:n + k], -k, out=row[:k])
+            np.divide(both[:k], k, out=row[n:n + k])
+        else:
+            vecmat_into(reverse[d - k:], y[:k, :k], row[:k])
+            row[:k] /= k
+        row[k] = 1.0 / k
+    return (y[:, :n], y[:, n:]) if imaginary else y
 
 
 def _abs_conv_head(a, b, d: int) -> np.ndarray:
@@ -51,50 +56,65 @@ def _abs_conv_head(a, b, d: int) -> np.ndarray:
     return np.concatenate([out[:d], np.zeros(max(0, d - len(out)))])
 
 
-def output_recurrence(du: Series, d: int, v0, ev0, g_local, dg) -> Series:
-    """v with v_k = (1/k)·sum_{i+j=k-1} du_i·g_j and its bound, for one point.
+def output_recurrence(du: Series, d: int, v0, ev0, g_local, dg, g_late=None) -> Series:
+    """v with v_k = (1/k)·sum_{i+j=k-1} du_i·g_j and its bound (None if du has none), for one
+    point.
 
-    ``g_local(v, m)`` gives g_m from v_0..v_m and a bound of the rounding in computing it (not
-    of v's errors: those move through the linear response); ``dg(v)`` the series of g'(v)."""
-    duc, due = du.c[:d], du.e[:d]  # the stored coefficients: no sums of padding zeros
-    v, g, eg, rho = [v0], [], [], []
+    ``g_local(v, m)`` gives g_m from v_0..v_m (a Running) and a bound of the rounding in
+    computing it (not of v's errors: those move through the linear response), ``g_late(v)``
+    the rest of those bounds that dot_at left to after the loop (None: nothing left), ``dg(v)``
+    the series of g'(v)."""
+    duc = du.c[:d]  # the stored coefficients: no sums of padding zeros
+    dua = np.array(duc, dtype=np.float64)
+    v, g, eg, rho = Running(d, [v0]), Running(d), [], []
     for k in range(1, d + 1):
         gm, em = g_local(v, k - 1)
-        g.append(gm)
+        g.push(gm)
         eg.append(em)
-        s, rs = dot_rounding(duc[:k], g[:-len(duc) - 1 if len(duc) < k else None:-1])
+        s, rs = dot_at(duc, dua, g, k - 1, du.e is not None)
         vk = s / k
-        v.append(vk)
+        v.push(vk)
         rho.append(rs + k * U * abs(vk))
+    if du.e is None:
+        return Series(v.c, None, d)
     if d == 0:
-        return Series(v, [ev0], 0)
-    sources = np.array(rho) + _abs_conv_head(g, due, d) + _abs_conv_head(duc, eg, d)
-    a = np.convolve(np.asarray(duc, dtype=np.float64), np.asarray(dg(v), dtype=np.float64))[:d]
+        return Series(v.c, [ev0], 0)
+    due = du.e[:d]
+    eg = np.array(eg) + (0.0 if g_late is None else g_late(v))
+    sources = (np.array(rho) + late_rounding(dua, g.array(), d) + _abs_conv_head(g.c, due, d)
+               + _abs_conv_head(duc, eg, d))
+    a = np.convolve(dua, np.asarray(dg(v.c), dtype=np.float64))[:d]
     j = np.abs(impulse_responses(a, d))
-    bound = (j[:, 0] * ev0 + j[:, 1:] @ sources) * SLACK2
-    return Series(v, bound.tolist(), d)
+    bound = (j[:, 0] * ev0 + matvec(j[:, 1:], sources)) * SLACK2
+    return Series(v.c, bound.tolist(), d)
 
 
 def rotation(du: Series, d: int, s0, c0, es0, ec0) -> tuple[Series, Series]:
     """sin/cos of u from s' = c·u', c' = -s·u', for one point: z = c + i·s solves
     D(z) = i·du·z, so one complex set of impulse responses bounds both."""
-    duc, due = du.c[:d], du.e[:d]
-    s, c, rs, rc = [s0], [c0], [], []
+    duc, bounded = du.c[:d], du.e is not None
+    dua = np.array(duc, dtype=np.float64)
+    s, c, rs, rc = Running(d, [s0]), Running(d, [c0]), [], []
     for k in range(1, d + 1):
-        stop = -len(duc) - 1 if len(duc) < k else None
-        x, ex = dot_rounding(duc[:k], c[:stop:-1])
-        y, ey = dot_rounding(duc[:k], s[:stop:-1])
+        x, ex = dot_at(duc, dua, c, k - 1, bounded)
+        y, ey = dot_at(duc, dua, s, k - 1, bounded)
         sk, ck = x / k, -(y / k)
-        s.append(sk)
-        c.append(ck)
+        s.push(sk)
+        c.push(ck)
         rs.append(ex + k * U * abs(sk))
         rc.append(ey + k * U * abs(ck))
+    if not bounded:
+        return Series(s.c, None, d), Series(c.c, None, d)
     if d == 0:
-        return Series(s, [es0], 0), Series(c, [ec0], 0)
-    source_s = np.array(rs) + _abs_conv_head(c[:d], due, d)
-    source_c = np.array(rc) + _abs_conv_head(s[:d], due, d)
-    j = impulse_responses(1j * np.asarray(duc, dtype=np.float64), d)
-    re, im = np.abs(j.real), np.abs(j.imag)
-    bound_s = re[:, 0] * es0 + im[:, 0] * ec0 + im[:, 1:] @ source_c + re[:, 1:] @ source_s
-    bound_c = re[:, 0] * ec0 + im[:, 0] * es0 + re[:, 1:] @ source_c + im[:, 1:] @ source_s
-    return (Series(s, (bound_s * SLACK2).tolist(), d), Series(c, (bound_c * SLACK2).tolist(), d))
+        return Series(s.c, [es0], 0), Series(c.c, [ec0], 0)
+    due = du.e[:d]
+    source_s = (np.array(rs) + late_rounding(dua, c.array(), d)
+                + _abs_conv_head(c.c[:d], due, d))
+    source_c = (np.array(rc) + late_rounding(dua, s.array(), d)
+                + _abs_conv_head(s.c[:d], due, d))
+    re, im = (np.abs(part) for part in impulse_responses(dua, d, imaginary=True))
+    re_c, re_s = matvec(re[:, 1:], source_c), matvec(re[:, 1:], source_s)
+    im_c, im_s = matvec(im[:, 1:], source_c), matvec(im[:, 1:], source_s)
+    bound_s = re[:, 0] * es0 + im[:, 0] * ec0 + im_c + re_s
+    bound_c = re[:, 0] * ec0 + im[:, 0] * es0 + re_c + im_s
+    return (Series(s.c, (bound_s * SLACK2).tolist(), d), Series(c.c, (bound_c * SLACK2).tolist(), d))

@@ -268,13 +268,14 @@ def _below(u: Series) -> Series:
 
 
 def _one_point(ns, u: Series) -> bool:
-    """Bounds wanted for one point past degree 0: the linear-response bounds (response.py)."""
-    return ns is MATH and u.e is not None and u.d > 0
+    """One point past degree 0: the recurrences of response.py (their values by dots.py, with
+    the linear-response bounds where bounds are on)."""
+    return ns is MATH and u.d > 0
 
 
-def _itself(v: list, m: int):
-    """g(v) = v (exp, real powers): g_m and its rounding (none)."""
-    return v[m], 0.0
+def _itself(v, m: int):
+    """g(v) = v (exp, real powers): g_m and its rounding (none); v a dots.Running."""
+    return v.c[m], 0.0
 
 
 def _unit(v: list) -> list:
