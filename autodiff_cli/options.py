@@ -196,6 +196,23 @@ COMMANDS = {"eval": EvalOptions, "diff": DiffOptions, "graph": GraphOptions,
             "check": CheckOptions, "functions": FunctionsOptions}
 
 
+class PlotOptions(ProgramOptions):
+    order: int = option("--order", default=1, metavar="N",
+                        help="Draw the derivatives up to order N (at most 6).")
+    points: int | None = option(
+        "--points", metavar="N",
+        help="Samples along the range (default 401; a range A:B:STEP gives its own).")
+    format: str = option(
+        "--format", default="auto", choices=("auto", "chart", "plain", "json"),
+        help="chart (braille), plain (the sampled columns) or json; auto = chart on a "
+             "terminal, plain in a pipe, nothing with --output.")
+    output: str | None = option("--output", "-o", metavar="FILE.svg",
+                                help="Write the chart as SVG to FILE.svg.")
+
+
+COMMANDS["plot"] = PlotOptions
+
+
 class ReplOptions(Options):
     values: tuple[str, ...] = option(
         "--var", "-v", default=(), metavar="NAME=VALUE", repeat=True,

@@ -33,7 +33,7 @@ def test_a_misspelt_option_is_an_error_with_did_you_mean(args, meant):
 def test_an_option_of_another_command_is_named_as_such():
     r = run_cli("graph", "x^2", "--x", "1", "--order", "2")
     assert r.code == 2
-    assert "--order is an option of eval, diff and check, not of graph" in r.err
+    assert "--order is an option of eval, diff, check and plot, not of graph" in r.err
 
 
 def test_a_variable_spelt_like_an_option_is_still_a_variable():

@@ -29,6 +29,8 @@ HELP_TEXT = {
     "diff": "Print the derivative of EXPR as a formula.\n\nIn a pipe: one line per derivative, "
             "a program eval reads back; with values, the derivatives' values there too.\n\n"
             'Example: autodiff diff "x^3 + sin(x)*y" --wrt x',
+    "plot": "Draw EXPR and its derivatives over a range, with its extrema and inflection "
+            "points.\n\nExample: autodiff plot \"x^4 - 2*x^2\" --x -2:2 --order 2",
 }
 CONTEXT = {"help_option_names": list(HELP)}
 _SHARED_LAST = ("max_size", "debug", "no_color", "color")

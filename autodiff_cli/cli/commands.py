@@ -217,6 +217,13 @@ def run_diff(options: DiffOptions) -> int:
     return ExitCode.OK
 
 
+def run_plot(options) -> int:
+    """``autodiff plot``: f and its derivatives over a range, and its critical points."""
+    from . import plot  # lazy by policy: only plot draws charts
+
+    return plot.run(options)
+
+
 def save_or_write(path: str | None, text: str) -> None:
     """Write ``text`` to the file, or to stdout without one."""
     if path is None or path == "-":

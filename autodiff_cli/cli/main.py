@@ -30,7 +30,7 @@ from .streams import check_stdout, flush_stdout, silence_stdout
 # What people type when they mean another command.
 _OTHER_WORDS = {"grad": "eval", "gradient": "eval", "evaluate": "eval", "derive": "eval",
                 "derivative": "diff", "differentiate": "diff",
-                "calc": "eval", "plot": "graph", "verify": "check", "list": "functions",
+                "calc": "eval", "verify": "check", "list": "functions",
                 "help": "--help"}
 
 
