@@ -25,14 +25,12 @@ def element_names(data: dict, names: list[str]) -> list[str]:
     return out
 
 
-def _flat(values, data: dict, names: list[str]) -> list:
+def _flat(values, data: dict, names: list[str]) -> np.ndarray:
     """One row: each variable's derivative, broadcast to its shape and flattened."""
-    row = []
-    for name, value in zip(names, values):
-        shape = np.shape(data[name])
-        full = np.zeros(shape) if value is None else np.broadcast_to(value, shape)
-        row += [np.float64(v) for v in np.ravel(full)]
-    return row
+    parts = [np.zeros(np.size(data[name])) if value is None
+             else np.ravel(np.broadcast_to(value, np.shape(data[name])))
+             for name, value in zip(names, values)]
+    return np.concatenate(parts) if parts else np.zeros(0)
 
 
 def _one_hot(like, i: int):
@@ -53,7 +51,8 @@ def element_jacobian(program, data: dict, names: list[str]) -> tuple[object, dic
             rows.append(_flat([gradient[n] for n in names], data, names))
         out.grad = None
     outputs = ["f"] if np.ndim(out.data) == 0 else [f"f[{i}]" for i in range(np.size(out.data))]
-    return out.data, {"outputs": outputs, "variables": element_names(data, names), "matrix": rows}
+    return out.data, {"outputs": outputs, "variables": element_names(data, names),
+                      "matrix": np.array(rows, dtype=np.float64).tolist()}
 
 
 def element_hessian(program, data: dict, names: list[str]) -> dict:
@@ -85,4 +84,5 @@ def element_hessian(program, data: dict, names: list[str]) -> dict:
                 rows.append(_flat([None if graph.inputs[b].grad is None
                                    else graph.inputs[b].grad.data for b in names], data, names))
         clear_gradients(every)
-    return {"variables": element_names(data, names), "matrix": rows}
+    return {"variables": element_names(data, names),
+            "matrix": np.array(rows, dtype=np.float64).tolist()}
