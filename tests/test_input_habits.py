@@ -92,3 +92,11 @@ def test_check_with_no_variables_and_check_wrt():
 def test_each_line_takes_order_as_a_single_evaluation_does():
     r = run_cli("eval", "-", "--each-line", "--x", "2", "--order", "3", input="x^3\n")
     assert r.code == 0 and r.out == "1\t8.0\t12.0\t12.0\t6.0\n"
+
+
+def test_outside_its_domain_a_function_has_no_derivative():
+    """log(-1) is nan; its derivative is nan too (1/x would say -1.0), and warned about."""
+    r = run_cli("eval", "log(x)", "--x", "-1")
+    assert r.out == "f\tnan\ndf/dx\tnan\n" and "the derivative with respect to x is not finite" in r.err
+    v = run_cli("eval", "log(x)", "--x", "-1,2")
+    assert v.out == "f\tnan,0.6931471805599453\ndf/dx\tnan,0.5\n"

@@ -72,7 +72,7 @@ def run(options: EvalOptions, values: dict) -> int:
                 used.update(program.inputs)
                 names = program.variables if wanted is None else [
                     w for w in wanted if w in program.inputs]
-                result = evaluate(program, values, wrt=names, strict=options.strict,
+                result = evaluate(program, values, wrt=names or None, strict=options.strict,
                                   order=options.order)
             except AutodiffError as error:
                 _flush(out)

@@ -11,7 +11,7 @@ import sys
 
 from ..api import evaluate
 from ..core.higher import check_order
-from ..core.program import with_outputs
+from ..core.program import one_result, with_outputs
 from ..errors import ExitCode, IOFailure, UsageError
 from ..options import CheckOptions, DiffOptions, EvalOptions, FunctionsOptions, GraphOptions
 from ..views import record, terminal
@@ -118,6 +118,7 @@ def run_graph(options: GraphOptions) -> int:
     from ..views import graph as graph_view, graphviz
 
     program, values, warnings = load("graph", options)
+    one_result(program, "graph")
     graph = build(program, values)
     gradients(graph, program.variables, retain_grad=True)  # every node shows its gradient
     for message in warnings + graph.warnings:

@@ -142,8 +142,12 @@ def run(argv: list[str]) -> int:
         if name == "Abort":
             _quietly(sys.stderr.write, "\n")
             return ExitCode.INTERRUPTED
-        if hasattr(error, "show") and hasattr(error, "exit_code"):  # click's usage errors
+        if name == "NoArgsIsHelpError":  # `autodiff` alone, not on a terminal: the help
             _quietly(error.show)
+            return error.exit_code
+        if hasattr(error, "format_message") and hasattr(error, "exit_code"):
+            # click's usage errors (a bad choice, a missing value), in the tool's own words
+            _report(_click_error(error), no_color)
             return error.exit_code
         if debug:
             raise
@@ -151,6 +155,15 @@ def run(argv: list[str]) -> int:
                               hint="run again with --debug for the traceback, "
                                    "and please report it"), no_color)
         return ExitCode.EVALUATION_FAILED
+
+
+def _click_error(error) -> UsageError:
+    """A click usage error as one paragraph like the tool's others, with where to look."""
+    message = error.format_message().rstrip(".")
+    message = message[:1].lower() + message[1:]
+    context = getattr(error, "ctx", None)
+    command = getattr(context, "command_path", None) or "autodiff"
+    return UsageError(message, hint=f"see {command} --help")
 
 
 def _io_failure(error: OSError) -> AutodiffError:

@@ -14,6 +14,7 @@ import sys
 import numpy as np
 
 from ..core.critical import sample
+from ..core.program import one_result
 from ..errors import ExitCode, IOFailure, LimitError, UsageError, shorten
 from ..options import PlotOptions
 from ..views import plot as plot_view, terminal
@@ -63,6 +64,7 @@ def grid(name: str, text: str, points: int | None) -> np.ndarray:
 def run(options: PlotOptions) -> int:
     ranges, rest = split_ranges(options.values)
     program, values, warnings = load("plot", PlotOptions(**{**vars(options), "values": rest}))
+    one_result(program, "plot")
     if not ranges:
         name = program.variables[0] if program.variables else "x"
         raise UsageError("plot needs the range of the variable it draws",

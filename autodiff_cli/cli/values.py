@@ -10,6 +10,7 @@ import re
 
 import numpy as np
 
+from ..core.program import CONSTANTS
 from ..errors import InvalidValueError, LimitError, UsageError, shorten
 from .arguments import IDENTIFIER
 
@@ -70,7 +71,9 @@ def collect_values(assignments, used) -> tuple[dict, list[str]]:
             warnings.append(f"--{shorten(name)} {shorten(texts[name])} is too large for float64 "
                             "and becomes inf")
     if used is not None:
-        warnings += [f"--{shorten(name)} is not used by the expression"
+        warnings += [f"--{shorten(name)} sets nothing: {shorten(name)} is a constant, "
+                     f"{CONSTANTS[name]!r}" if name in CONSTANTS else
+                     f"--{shorten(name)} is not used by the expression"
                      for name in values if name not in used]
     return values, warnings
 

@@ -36,7 +36,7 @@ from .engine import Function, InternalSpec, Variable, apply
 from .formula import Dag, Derivative, Formula, no_shapes, reachable
 from .graph import resolve_wrt
 from .higher import check_order
-from .program import CONSTANTS, Program
+from .program import CONSTANTS, Program, one_result
 
 MAX_FUNCTIONS = 100_000  # functions recorded by the passes above the first (as eval --order)
 MAX_ORDER = 20  # a formula of order N is read from N nested backward passes: it grows with N
@@ -217,6 +217,7 @@ def derivative(program: Program, wrt=None, order: int = 1) -> Formula:
     Otherwise the ``order``-th derivative with respect to each name.
     """
     check_order(order, MAX_ORDER)
+    one_result(program, "the formula of a derivative")
     names = resolve_wrt(program, wrt)  # the checks and messages of eval's --wrt
     reader = _Reader(program)
     first = reader.gradients(reader.output)

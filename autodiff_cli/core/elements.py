@@ -10,10 +10,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import InvalidValueError
+from ..errors import InvalidValueError, LimitError
 from .engine import Variable, gc_paused
 from .graph import build, gradients
 from .nested import backward_pass, clear_gradients
+
+
+MAX_ENTRIES = 10_000_000  # a Jacobian or Hessian larger than this is refused
+
+
+def _check_size(rows: int, columns: int, what: str) -> None:
+    if rows * columns > MAX_ENTRIES:
+        raise LimitError(f"the {what} would have {rows:,} x {columns:,} entries; the limit is "
+                         f"{MAX_ENTRIES:,}", hint="use fewer elements, or the gradient of the "
+                         "sum (the default)")
 
 
 def element_names(data: dict, names: list[str]) -> list[str]:
@@ -44,6 +54,7 @@ def element_jacobian(program, data: dict, names: list[str]) -> tuple[object, dic
     with gc_paused():
         graph = build(program, data)
         out = graph.output
+        _check_size(np.size(out.data), len(element_names(data, names)), "Jacobian")
         rows = []
         for i in range(np.size(out.data)):
             out.grad = Variable(_one_hot(out.data, i))
@@ -66,6 +77,8 @@ def element_hessian(program, data: dict, names: list[str]) -> dict:
                 "as sum, dot, norm or logsumexp)", hint="reduce the result, or ask for order 1",
                 cli_hint="reduce the result, or use --order 1 (with --jacobian for its "
                          "elements)")
+        size = len(element_names(data, names))
+        _check_size(size, size, "Hessian")
         every = list(graph.inputs.values())
         first = backward_pass(graph.output, every)
         rows = []

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ..errors import EvaluationError, UsageError
 from .engine import gc_paused
 from .graph import build, check_values, describe_nonfinite, finite, gradients, resolve_wrt
-from .higher import attach, check_order, series as taylor_series
+from .higher import MAX_ORDER, attach, check_order, series as taylor_series
 from .program import Program
 
 if TYPE_CHECKING:
@@ -40,8 +42,10 @@ def evaluate_program(program: Program, values: dict, *, wrt=None, strict: bool =
                      jacobian: bool = False) -> Result:
     """Evaluate ``program`` at ``values`` and differentiate it (see ``api.evaluate``)."""
     check_order(order)
-    if series is not None:
-        check_order(series)
+    if series is not None and not 1 <= series <= MAX_ORDER:
+        raise UsageError(f"the degree of a Taylor series must be from 1 to {MAX_ORDER}, got "
+                         f"{series}", cli_message=f"--series must be from 1 to {MAX_ORDER}, "
+                         f"got {series}", cli_hint="--series 5")
     names = resolve_wrt(program, wrt)
     if len(program.outputs) > 1:
         if jacobian:
@@ -66,6 +70,7 @@ def evaluate_program(program: Program, values: dict, *, wrt=None, strict: bool =
             graph.nodes = []
         gradient = gradients(graph, names, retain_grad=trace, on_step=recorder,
                              free_graph=not trace)
+    gradient = _undefined_where_nan(graph.output.data, gradient)
     warnings = graph.warnings
     warnings += [f"the derivative with respect to {name} is not finite: "
                  f"{describe_nonfinite(g)}" for name, g in gradient.items() if not finite(g)]
@@ -132,3 +137,21 @@ def _checked(result: Result, strict: bool) -> Result:
         raise EvaluationError(result.warnings[0], hint="without strict checking this is a "
                               "warning", cli_hint="without --strict this is a warning")
     return result
+
+
+def _undefined_where_nan(value, gradient: dict) -> dict:
+    """Where the value is nan (a function outside its domain: log(-1)), the derivative is
+    undefined too: nan, not the finite number a formula like 1/x gives there. Element by
+    element where the value and a variable have one shape; everywhere for a scalar value."""
+    bad = np.isnan(value)
+    if not np.any(bad):
+        return gradient
+    out = {}
+    for name, g in gradient.items():
+        if np.ndim(value) == 0:
+            out[name] = np.full_like(np.asarray(g, dtype=np.float64), np.nan)[()]
+        elif np.shape(g) == np.shape(value):
+            out[name] = np.where(bad, np.nan, g)
+        else:
+            out[name] = g
+    return out

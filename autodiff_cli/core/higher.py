@@ -111,13 +111,18 @@ def attach(result, program, values: dict, names: list[str], order: int,
         entries = [(f"d{n}f/d{name}{n}", v, result.bounds[name][n - 1] if bounds else None)
                    for name, ders in result.derivatives.items()
                    for n, v in enumerate(ders, start=1)]
-    suspects = []
+    suspects, infinite = [], []
     for label, value, bound in entries:
         if not np.all(np.isfinite(value)):
             if not label.startswith("df/"):  # the gradient's own warning says it already
-                result.warnings.append(f"{label} is not finite: {value}")
+                infinite.append((label, value))
         elif bound is not None and _relative(bound, value) > SUSPECT:
             suspects.append((label, _relative(bound, value)))
+    if len(infinite) == 1:
+        result.warnings.append(f"{infinite[0][0]} is not finite: {infinite[0][1]}")
+    elif infinite:  # one warning, not one per order
+        result.warnings.append(f"{len(infinite)} derivatives are not finite, from "
+                               f"{infinite[0][0]} to {infinite[-1][0]}")
     if suspects:  # one warning, not one per order: order 100 can have dozens
         worst = max(r for _, r in suspects)
         names = suspects[0][0] if len(suspects) == 1 else (

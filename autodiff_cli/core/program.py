@@ -224,6 +224,15 @@ def unused_statements(source: str, separators: list[int], assigned, reads) -> li
 _ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z_0-9]*)\s*=")
 
 
+def one_result(program: Program, what: str) -> None:
+    """Refuse a program of several results where ``what`` works on one (diff, graph, plot)."""
+    if len(program.outputs) > 1:
+        raise NamingError(f"{what} works on one result; the program lists "
+                          f"{len(program.outputs)}: {', '.join(program.output_names)}",
+                          hint="end the program with one of them (eval gives the values and "
+                               "the Jacobian of several)", source=program.source)
+
+
 def with_outputs(program: Program, names: list[str]) -> Program:
     """The program with its results chosen by name among its bindings (``--output f,g``)."""
     missing = [n for n in names if n not in program.bindings]

@@ -221,6 +221,13 @@ def _end_position(source: str) -> Position:
 def _multiplication_hint(source: str, offset: int, token_text: str) -> str | None:
     before = source[max(0, offset - 64):offset].rstrip()  # bounded: no quadratic regex work
     number = re.search(r"(?<![\w.])[\d.]+(?:[eE][+-]?\d+)?$", before)
+    if number and number.group(0) == "0" and token_text[:1] in "xXbBoO" and len(token_text) > 1:
+        return "numbers are decimal: hexadecimal, binary and octal literals are not part of the language"
+    if number and token_text[:1] == "_":
+        return f"numbers have no '_' separators: write {number.group(0)}{token_text[1:]}"
+    if number and token_text in ("e", "E"):
+        return (f"an exponent needs digits ({shorten(number.group(0))}e3); to multiply by the "
+                f"constant e, write {shorten(number.group(0))}*e")
     if number and (token_text[:1].isalpha() or token_text[:1] in "_("):
         return f"to multiply, write {shorten(number.group(0))}*{shorten(token_text)}"
     if before[-1:] == ")" and (token_text[:1].isalpha() or token_text == "("):

@@ -17,7 +17,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..core.formula import Formula, reachable
+from ..errors import InvalidValueError
 from . import record
 
 # Precedence of what a node prints as.
@@ -202,7 +205,11 @@ class At:
 
 def at(formula: Formula, result) -> At:
     """The values of the formula's derivatives in eval's ``Result`` at the same point (with
-    the same wrt and order): the numbers ``autodiff eval`` prints, not the formula re-run."""
+    the same wrt and order): the numbers ``autodiff eval`` prints, not the formula re-run.
+    Formulas are for scalar variables: vector values have no place in them."""
+    if any(np.ndim(v) for v in result.inputs.values()):
+        raise InvalidValueError("diff writes formulas for scalar variables; its values need "
+                                "scalar values too", hint="give one point: one number each")
     values = []
     for d in formula.derivatives:
         if len(d.wrt) == 1:

@@ -117,8 +117,11 @@ def dumps(doc) -> str:
 
 def plain_row(result, names: list[str]) -> str:
     """f and the gradient by ``names`` on one tab-separated line (0 for a name not used)."""
-    values = [result.value] + [result.gradient.get(name, 0.0) for name in names]
-    values += higher_values(result)
+    if result.jacobian is not None:  # several results: their values, then the Jacobian
+        values = [value for _, value in jacobian_rows(result)]
+    else:
+        values = [result.value] + [result.gradient.get(name, 0.0) for name in names]
+        values += higher_values(result)
     return "\t".join(map(number, values)) + "\n"
 
 

@@ -1,0 +1,58 @@
+"""Defects a fresh-eyes review found, each pinned through a real process."""
+
+import pytest
+
+from conftest import run_cli
+
+
+@pytest.mark.parametrize("args,message", [
+    (["diff", "f = x^2; g = sin(x); f, g", "--x", "1"], "works on one result"),
+    (["diff", "x^2, sin(x)"], "works on one result"),
+    (["graph", "f = x; g = x^2; f, g", "--x", "1"], "graph works on one result"),
+    (["plot", "x, x^2", "--x", "0:1"], "plot works on one result"),
+    (["diff", "sum(x^2)", "--x", "1,2", "--order", "2"], "formulas for scalar variables"),
+])
+def test_what_works_on_one_result_or_scalars_says_so(args, message):
+    r = run_cli(*args)
+    assert r.code == 2 and message in r.err and "internal error" not in r.err
+
+
+def test_each_line_with_several_results_and_constant_lines():
+    r = run_cli("eval", "-", "--each-line", "--x", "2", input="x^2, x^3\n3\npi*2\n")
+    assert r.code == 0, r.err
+    assert r.out.splitlines() == ["1\t4.0\t8.0\t4.0\t12.0", "2\t3.0", "3\t6.283185307179586"]
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--series", "0"], "--series must be from 1 to 200, got 0"),
+    (["--series", "201"], "--series must be from 1 to 200, got 201"),
+    (["--format", "jsn"], "usage error: invalid value for '--format'"),
+    (["--order", "abc"], "usage error: invalid value for '--order'"),
+])
+def test_bad_option_values_are_said_in_the_tools_words(args, message):
+    r = run_cli("eval", "x", "--x", "1", *args)
+    assert r.code == 2 and message in r.err and "Usage:" not in r.err
+
+
+@pytest.mark.parametrize("text,hint", [
+    ("0x10", "numbers are decimal"), ("1_000", "write 1000"),
+    ("1e", "an exponent needs digits"), ("2x", "to multiply, write 2*x")])
+def test_malformed_numbers_get_the_right_hint(text, hint):
+    r = run_cli("eval", text, "--x", "1")
+    assert r.code == 2 and hint in r.err
+
+
+def test_a_value_for_a_constant_says_it_sets_nothing():
+    r = run_cli("eval", "e", "--e", "2")
+    assert r.out == "f\t2.718281828459045\n" and "--e sets nothing: e is a constant" in r.err
+
+
+def test_non_finite_higher_derivatives_are_one_warning():
+    r = run_cli("eval", "tanh(tanh(x))", "--x", "0.5", "--order", "200")
+    assert r.code == 0
+    assert r.err.count("not finite") == 1 and "derivatives are not finite, from" in r.err
+
+
+def test_an_element_jacobian_too_large_is_refused_up_front():
+    r = run_cli("eval", "x^2", "--x", "1:5000:1", "--jacobian")
+    assert r.code == 2 and "the limit is 10,000,000" in r.err
