@@ -207,7 +207,7 @@ def run_diff(options: DiffOptions) -> int:
     fmt = options.format
     if fmt == "auto":
         fmt = "text" if sys.stdout.isatty() else "plain"
-    if fmt == "text" and sys.stdout.isatty():
+    if fmt == "text" and terminal.color_wanted(sys.stdout, options.no_color):
         terminal.console(options.no_color).print(formula_view.styled(formula, point),
                                                   soft_wrap=True)
     elif fmt == "json":
