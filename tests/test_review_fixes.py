@@ -56,3 +56,17 @@ def test_non_finite_higher_derivatives_are_one_warning():
 def test_an_element_jacobian_too_large_is_refused_up_front():
     r = run_cli("eval", "x^2", "--x", "1:5000:1", "--jacobian")
     assert r.code == 2 and "the limit is 10,000,000" in r.err
+
+
+def test_a_delimiter_that_does_not_split_the_header_says_what_was_read():
+    r = run_cli("eval", "x*y", "--points", "-", "--delimiter", ";", input="x,y\n1,2\n")
+    assert r.code == 2 and "the header was read as one column, 'x,y'" in r.err
+
+
+def test_options_of_other_commands_and_of_one_evaluation():
+    check = run_cli("check", "x", "--x", "1", "--points", "-")
+    assert check.code == 2 and "--points is an option of eval and plot, not of check" in check.err
+    batch = run_cli("eval", "-", "--each-line", "--x", "1,2", "--jacobian", input="x^2\n")
+    assert batch.code == 2 and "--jacobian works on one evaluation" in batch.err
+    negative = run_cli("eval", "x", "--x", "-1")
+    assert negative.out == "f\t-1.0\ndf/dx\t1.0\n"  # '-1' is still a value

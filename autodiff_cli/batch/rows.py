@@ -81,6 +81,9 @@ def read_header(line: str, option: str | None, program: Program, values: dict,
             constants[name] = values[name]
         else:
             hint = did_you_mean(name, columns) or f"add a column '{name}' or give --{name} VALUE"
+            if len(columns) == 1 and any(d in columns[0] for d in ",;\t "):
+                hint = (f"the header was read as one column, '{columns[0]}': is --delimiter "
+                        "right? (without it the separator is detected)")
             raise InvalidValueError(f"the variable '{name}' is neither a column nor a value",
                               hint=hint)
     rowwise = program.has_reductions or any(np.ndim(v) > 0 for v in constants.values())

@@ -17,7 +17,8 @@ from ..errors import UsageError, shorten
 from ..options import COMMANDS, flags_of
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
-_VALUE_LIKE = re.compile(r"\[?[\s\d.eE+\-,infatyINFATY]*\]?\Z")  # a number or a vector
+# A number or a vector (with a digit, or inf/nan, somewhere: '-' alone is not a value).
+_VALUE_LIKE = re.compile(r"(?=.*([0-9]|inf|nan))\[?[\s\d.eE+\-,infatyINFATY]*\]?\Z", re.IGNORECASE)
 HELP = ("-h", "--help")
 # Options people bring from other tools, and what they mean here.
 _FORMAT_WORDS = {"--json": "--format json", "--plain": "--format plain",

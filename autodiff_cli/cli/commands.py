@@ -86,6 +86,9 @@ def _run_batch(options: EvalOptions) -> int:
         raise UsageError("--format table does not stream", hint="use --format plain or json")
     if options.points is not None and options.each_line:
         raise UsageError("give --points or --each-line, not both")
+    if options.jacobian:
+        raise UsageError("--jacobian works on one evaluation, not with --points or --each-line",
+                         hint="each row's gradient is the Jacobian of a scalar result")
     if options.series is not None:
         raise UsageError("--series works on one evaluation, not with --points or --each-line",
                          hint="ask for the derivatives as columns instead: --order N")
