@@ -260,7 +260,7 @@ def test_higher_orders_agree_with_eval_order(order):
 def test_hessian_entries_and_nth_derivatives():
     assert text_of("x^4", order=3) == {"d3f/dx3": "24*x"}
     hessian = formula_print.text(derivative("x^2*y", order=2))
-    assert hessian == "t1 = 2*x\nd2f/dxdx = 2*y\nd2f/dxdy = t1\nd2f/dydx = t1\nd2f/dydy = 0\n"
+    assert hessian == "t1 = 2*x\nd2f/dx2 = 2*y\nd2f/dxdy = t1\nd2f/dydx = t1\nd2f/dy2 = 0\n"
     assert text_of("sin(x)", order=4) == {"d4f/dx4": "sin(x)"}
 
 

@@ -40,10 +40,10 @@ def test_json_is_strict_and_complete(cli):
     assert doc["ok"] is True and doc["order"] == 2 and doc["eps"] == 1e-6
     assert doc["inputs"] == {"x": 3.0, "y": -2.0}
     quantities = [c["quantity"] for c in doc["checks"]]
-    assert quantities == ["df/dx", "df/dy", "d2f/dxdx", "d2f/dxdy", "d2f/dydx", "d2f/dydy"]
+    assert quantities == ["df/dx", "df/dy", "d2f/dx2", "d2f/dxdy", "d2f/dydx", "d2f/dy2"]
     analytic = {c["quantity"]: c["analytic"] for c in doc["checks"]}
-    assert analytic == {"df/dx": -12.0, "df/dy": 9.0, "d2f/dxdx": -4.0, "d2f/dxdy": 6.0,
-                        "d2f/dydx": 6.0, "d2f/dydy": 0.0}
+    assert analytic == {"df/dx": -12.0, "df/dy": 9.0, "d2f/dx2": -4.0, "d2f/dxdy": 6.0,
+                        "d2f/dydx": 6.0, "d2f/dy2": 0.0}
     assert all(set(c) == {"quantity", "analytic", "numeric", "abs_error", "rel_error", "ok"}
                for c in doc["checks"])
 
@@ -61,9 +61,9 @@ def test_hessian_entries_are_checked(cli):
               "--order", "2", "--format", "plain")
     assert run.code == 0, run.err
     rows = {r[0]: r for r in table_rows(run.out)}
-    assert float(rows["d2f/dxdx"][1]) == pytest.approx(1330.0, rel=1e-12)
+    assert float(rows["d2f/dx2"][1]) == pytest.approx(1330.0, rel=1e-12)
     assert float(rows["d2f/dxdy"][1]) == pytest.approx(480.0, rel=1e-12)
-    assert float(rows["d2f/dydy"][1]) == 200.0
+    assert float(rows["d2f/dy2"][1]) == 200.0
 
 
 def test_vectors_are_checked_element_by_element(cli):

@@ -78,19 +78,25 @@ def test_hessians_agree_with_sympy_in_plain(cli, name):
               "--format", "plain")
     assert run.code == 0, run.err
     rows = dict(line.split("\t") for line in run.out.splitlines())
-    assert list(rows) == ["f", "df/dx", "df/dy", "d2f/dxdx", "d2f/dxdy", "d2f/dydx", "d2f/dydy"]
-    matrix = [[float(rows[f"d2f/d{a}d{b}"]) for b in "xy"] for a in "xy"]
+    # one name for a second derivative in every mode: d2f/dx2 on the Hessian's diagonal too
+    assert list(rows) == ["f", "df/dx", "df/dy", "d2f/dx2", "d2f/dxdy", "d2f/dydx", "d2f/dy2"]
+    label = {("x", "x"): "d2f/dx2", ("y", "y"): "d2f/dy2"}
+    matrix = [[float(rows[label.get((a, b), f"d2f/d{a}d{b}")]) for b in "xy"] for a in "xy"]
     assert_close(matrix, sympy_hessian(text, point))
 
 
 # --- several variables and the API -----------------------------------------------------------
 
-def test_higher_orders_with_several_variables_are_pure_derivatives(cli):
+def test_order_3_with_several_variables_is_the_hessian_and_the_pure_derivatives(cli):
+    """A superset of --order 2: the Hessian, and each variable's pure derivatives to N."""
     run = cli("eval", "x^3*y^2", "--x", "2", "--y", "3", "--order", "3", "--format", "json")
     assert run.code == 0, run.err
     doc = json.loads(run.out)
     assert doc["derivatives"] == {"x": [108.0, 108.0, 54.0], "y": [48.0, 16.0, 0.0]}
-    assert "hessian" not in doc
+    assert doc["hessian"] == {"variables": ["x", "y"], "matrix": [[108.0, 72.0], [72.0, 16.0]]}
+    plain = cli("eval", "x^3*y^2", "--x", "2", "--y", "3", "--order", "3").out.splitlines()
+    assert [line.split("\t")[0] for line in plain] == [
+        "f", "df/dx", "df/dy", "d2f/dx2", "d2f/dxdy", "d2f/dydx", "d2f/dy2", "d3f/dx3", "d3f/dy3"]
 
 
 def test_wrt_picks_the_variable(cli):

@@ -176,7 +176,7 @@ def test_a_scalar_next_to_vectors_is_allowed_at_order_2(cli):
                                     "matrix": [[6.0, 0.0, 2.0], [0.0, 6.0, 4.0],
                                                [2.0, 4.0, 0.0]]}
     elementwise = cli("eval", "x*y^2", "--x", "1,2", "--y", "3", "--order", "2")
-    assert elementwise.code == 0 and "d2f/dydy\t2.0,4.0" in elementwise.out
+    assert elementwise.code == 0 and "d2f/dy2\t2.0,4.0" in elementwise.out
 
 
 def test_check_compares_a_jacobian_and_a_vector_hessian_entry_by_entry(cli):

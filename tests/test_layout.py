@@ -171,7 +171,7 @@ ONE_SHOT_MODULES = {
     "autodiff_cli.language", "autodiff_cli.language.grammar", "autodiff_cli.language.parser",
     "autodiff_cli.language.tables",
     "autodiff_cli.views", "autodiff_cli.views.terminal", "autodiff_cli.views.record",
-    "autodiff_cli.views.numbers",
+    "autodiff_cli.views.numbers", "autodiff_cli.core.labels",
 }
 NEVER_ON_THE_ONE_SHOT_PATH = {"typer", "click", "rich", "json", "difflib", "pathlib", "shlex",
                               "autodiff_cli.language.build_tables", "autodiff_cli.cli.app",

@@ -236,8 +236,8 @@ def test_piped_input_is_read_without_a_prompt():
         "f\t4.0,8.0,12.0", "df/dx\t24.0", "df/dy\t4.0,4.0,4.0",
         # :order 2 shows the last entry again; a scalar beside vectors of one length is taken
         # at every element (issue 14), so (a*y) has its element-wise Hessian
-        "f\t4.0,8.0,12.0", "df/dx\t24.0", "df/dy\t4.0,4.0,4.0", "d2f/dxdx\t2.0,4.0,6.0",
-        "d2f/dxdy\t4.0,4.0,4.0", "d2f/dydx\t4.0,4.0,4.0", "d2f/dydy\t0.0,0.0,0.0",
+        "f\t4.0,8.0,12.0", "df/dx\t24.0", "df/dy\t4.0,4.0,4.0", "d2f/dx2\t2.0,4.0,6.0",
+        "d2f/dxdy\t4.0,4.0,4.0", "d2f/dydx\t4.0,4.0,4.0", "d2f/dy2\t0.0,0.0,0.0",
         "f\t6.0", "df/dx\t5.0", "d2f/dx2\t2.0", ""]
     assert "syntax error" in r.err
     assert r.code == 2  # the worst error of the script

@@ -70,3 +70,9 @@ def test_options_of_other_commands_and_of_one_evaluation():
     assert batch.code == 2 and "--jacobian works on one evaluation" in batch.err
     negative = run_cli("eval", "x", "--x", "-1")
     assert negative.out == "f\t-1.0\ndf/dx\t1.0\n"  # '-1' is still a value
+
+
+def test_trace_with_higher_orders_says_what_it_shows():
+    r = run_cli("eval", "x^3", "--x", "2", "--order", "2", "--trace")
+    assert r.code == 0 and "note: this is the first-order backward pass" in r.err
+    assert "note:" not in run_cli("eval", "x^3", "--x", "2", "--trace").err

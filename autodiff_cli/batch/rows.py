@@ -271,24 +271,29 @@ def render_block(block: Block, layout: Layout, value, gradient: dict, fmt: str,
 
 
 def _json_higher(layout: Layout, texts: list[list[str]], first: dict[str, list[str]]):
-    """Row i's 'derivatives' (or 'hessian') member, as the single-point JSON has it."""
+    """Row i's 'hessian' and 'derivatives' members, as the single-point JSON has them: the
+    columns come in ``record.higher_labels``' order (the Hessian first, with several)."""
     names, order = layout.wrt, layout.order
     if order < 2:
         return lambda i: ""
-    if order == 2 and len(names) > 1:
-        head = json.dumps({"variables": names})[:-1]
-        k = len(names)
-        return lambda i: (f', "hessian": {head}, "matrix": ['
-                          + ", ".join("[" + ", ".join(texts[r * k + c][i] for c in range(k)) + "]"
-                                      for r in range(k)) + "]}")
-    per = order - 1  # columns per variable: orders 2..N
+    k = len(names) if len(names) > 1 else 0  # a Hessian's side: its k*k columns come first
+    head = json.dumps({"variables": names})[:-1]
+
+    def hessian(i):
+        rows = ("[" + ", ".join(texts[r * k + c][i] for c in range(k)) + "]" for r in range(k))
+        return f', "hessian": {head}, "matrix": [{", ".join(rows)}]}}'
+
+    if k and order == 2:
+        return hessian
+    per = order - (2 if k else 1)  # pure columns per variable: orders 3..N (2..N for one)
 
     def member(i):
         ders = []
         for j, name in enumerate(names):
-            orders = [first[name][i]] + [t[i] for t in texts[j * per:(j + 1) * per]]
-            ders.append(f"{json.dumps(name)}: [{', '.join(orders)}]")
-        return f', "derivatives": {{{", ".join(ders)}}}'
+            pure = [t[i] for t in texts[k * k + j * per:k * k + (j + 1) * per]]
+            second = [texts[j * k + j][i]] if k else []  # the Hessian's diagonal
+            ders.append(f"{json.dumps(name)}: [{', '.join([first[name][i]] + second + pure)}]")
+        return (hessian(i) if k else "") + f', "derivatives": {{{", ".join(ders)}}}'
     return member
 
 

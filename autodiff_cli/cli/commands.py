@@ -71,6 +71,10 @@ def _show_trace(result, no_color: bool) -> dict:
     console = terminal.error_console(no_color)
     if result.traces is None:
         console.print(trace_view.table(result.trace))
+        if result.derivatives is not None or result.hessian is not None:
+            sys.stderr.write("autodiff: note: this is the first-order backward pass; higher "
+                             "orders come from Taylor mode (pure derivatives) and a second "
+                             "backward pass per row (the Hessian), which are not traced\n")
         return {"trace": trace_view.as_json(result.trace)}
     for name, trace in result.traces.items():
         console.print(trace_view.table(trace, title=f"backward pass of {name}"))

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..errors import CheckFailedError, InvalidValueError, UsageError
 from .graph import build, check_values, gradients, resolve_wrt, value_only
+from .labels import derivative_label
 from .nested import hessian
 from .program import Program
 
@@ -168,7 +169,8 @@ def _element_hessian_rows(program, data, names, eps, rtol, atol) -> list[Row]:
 
         for (b, k), analytic, label_b in zip(cells, row, labels):
             numeric = _central(partial, data, b, k, eps)
-            rows.append(compare(f"d2f/d{label_a}d{label_b}", analytic, numeric, rtol, atol))
+            rows.append(compare(derivative_label((label_a, label_b)), analytic, numeric, rtol,
+                                atol))
     return rows
 
 
@@ -187,7 +189,7 @@ def _hessian_rows(program, data, names, eps, rtol, atol) -> list[Row]:
 
         for j, b in enumerate(names):
             numeric = _central(partial, data, b, (), eps)
-            rows.append(compare(f"d2f/d{a}d{b}", matrix[i][j], numeric, rtol, atol))
+            rows.append(compare(derivative_label((a, b)), matrix[i][j], numeric, rtol, atol))
     return rows
 
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from ..errors import InvalidValueError
 from . import registry
+from .labels import derivative_label
 from .program import Program
 
 EXACT_POWERS = False  # True: write p != 0 as abs(sign(p)) for a variable exponent p
@@ -310,14 +311,7 @@ class Formula:
 
     def label(self, derivative: Derivative) -> str:
         """'df/dx', 'd2f/dx2', 'd2f/dxdy'."""
-        names, n = derivative.wrt, len(derivative.wrt)
-        if self.hessian:
-            return f"d2{self.function}/d{names[0]}d{names[1]}"  # as eval --order 2 labels them
-        if n == 1:
-            return f"d{self.function}/d{names[0]}"
-        if len(set(names)) == 1:
-            return f"d{n}{self.function}/d{names[0]}{n}"
-        return f"d{n}{self.function}/" + "".join(f"d{v}" for v in names)
+        return derivative_label(derivative.wrt, self.function)  # as eval labels them
 
 
 # --- what a formula costs ------------------------------------------------------------------

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import InvalidValueError, LimitError, UsageError
 from .graph import build, check_values
+from .labels import derivative_label
 
 MAX_ORDER = 200  # Taylor mode costs O(N^2) per node: order 200 takes milliseconds
 SUSPECT = 1e-8  # a derivative whose estimated relative error passes this gets a warning
@@ -97,20 +98,25 @@ def attach(result, program, values: dict, names: list[str], order: int,
                 for k, v in data.items()}
     else:
         _check_shapes(program, data)
-    if len(names) > 1 and order == 2:
+    if len(names) > 1:  # the Hessian; from order 3 also the pure derivatives (a superset)
         from .nested import hessian  # lazy by policy: only a Hessian needs double backprop
 
         graph = build(program, data)
         result.hessian = hessian(graph.output, graph.inputs, names)
-        entries = [(f"d2f/d{a}d{b}", v, None) for a, row in zip(names, result.hessian["matrix"])
-                   for b, v in zip(names, row)]
-    else:
+        entries = [(derivative_label((a, b)), v, None)
+                   for a, row in zip(names, result.hessian["matrix"]) for b, v in zip(names, row)]
+    if len(names) == 1 or order > 2:
         with np.errstate(all="ignore"):
             result.derivatives, result.bounds = taylor_derivatives(program, data, names, order,
                                                                    bounds)
-        entries = [(f"d{n}f/d{name}{n}", v, result.bounds[name][n - 1] if bounds else None)
-                   for name, ders in result.derivatives.items()
-                   for n, v in enumerate(ders, start=1)]
+        if result.hessian:  # one value for d2f/dx2: the Hessian's diagonal, as printed
+            for i, name in enumerate(names):
+                result.derivatives[name][1] = result.hessian["matrix"][i][i]
+        first = 3 if result.hessian else 1
+        entries += [(derivative_label((name,) * n), v,
+                     result.bounds[name][n - 1] if bounds else None)
+                    for name, ders in result.derivatives.items()
+                    for n, v in enumerate(ders, start=1) if n >= first]
     suspects, infinite = [], []
     for label, value, bound in entries:
         if not np.all(np.isfinite(value)):

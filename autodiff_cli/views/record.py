@@ -8,24 +8,30 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.labels import derivative_label
 from .numbers import jsonable, number  # noqa: F401 - also the views' shared helpers
 
 
 def higher_labels(names: list[str], order: int) -> list[str]:
-    """The labels of the derivatives above the first, in the order ``rows`` gives them:
-    d2f/dx2 ... for one variable (or pure ones per variable), d2f/dxdy for a Hessian."""
+    """The labels of the derivatives above the first, in the order ``rows`` gives them: for
+    one variable d2f/dx2 ... dNf/dxN; for several the Hessian (d2f/dx2, d2f/dxdy, ...), then
+    from order 3 the pure derivatives of each (a superset of order 2)."""
     if order < 2:
         return []
-    if order == 2 and len(names) > 1:
-        return [f"d2f/d{a}d{b}" for a in names for b in names]
-    return [f"d{n}f/d{name}{n}" for name in names for n in range(2, order + 1)]
+    if len(names) == 1:
+        return [derivative_label(names * n) for n in range(2, order + 1)]
+    hessian = [derivative_label((a, b)) for a in names for b in names]
+    return hessian + [derivative_label((name,) * n) for name in names
+                      for n in range(3, order + 1)]
 
 
 def higher_values(result) -> list:
     """The values of the derivatives above the first, in the order of ``higher_labels``."""
-    if result.hessian:
-        return [v for row in result.hessian["matrix"] for v in row]
-    return [d for ders in (result.derivatives or {}).values() for d in ders[1:]]
+    values = [v for row in result.hessian["matrix"] for v in row] if result.hessian else []
+    first = 3 if result.hessian else 2  # the Hessian has the second derivatives
+    for ders in (result.derivatives or {}).values():
+        values += ders[first - 1:]
+    return values
 
 
 def jacobian_rows(result) -> list[tuple[str, object]]:
@@ -44,8 +50,8 @@ def rows(result) -> list[tuple[str, object]]:
     out = [("f", result.value)]
     out += [(f"df/d{name}", g) for name, g in result.gradient.items()]
     names = result.hessian["variables"] if result.hessian else list(result.derivatives or {})
-    order = 2 if result.hessian else len(next(iter(result.derivatives.values()), [])) \
-        if result.derivatives else 1
+    order = len(next(iter(result.derivatives.values()), [])) if result.derivatives else (
+        2 if result.hessian else 1)
     out += list(zip(higher_labels(names, order), higher_values(result)))
     return out
 
@@ -57,7 +63,8 @@ def bounds_by_label(result) -> dict[str, object]:
     out = {}
     for name, errors in result.bounds.items():
         for n, bound in enumerate(errors, start=1):
-            out[f"df/d{name}" if n == 1 else f"d{n}f/d{name}{n}"] = bound
+            if not (result.hessian and n == 2):  # the Hessian's d2f/dx2 is double backprop's
+                out[derivative_label((name,) * n)] = bound
     return out
 
 
