@@ -114,6 +114,10 @@ class EvalOptions(ProgramOptions):
     order: int = option("--order", default=1, metavar="N",
                         help="Derivatives up to order N (several variables: --order 2 gives "
                              "the Hessian).")
+    digits: int | None = option(
+        "--digits", metavar="N",
+        help="Round numbers for people (table) to N significant digits; plain and JSON stay "
+             "exact.")
     series: int | None = option(
         "--series", metavar="N",
         help="The Taylor polynomial of degree N about the point, in powers of (x - x0), as an "

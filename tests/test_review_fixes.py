@@ -76,3 +76,22 @@ def test_trace_with_higher_orders_says_what_it_shows():
     r = run_cli("eval", "x^3", "--x", "2", "--order", "2", "--trace")
     assert r.code == 0 and "note: this is the first-order backward pass" in r.err
     assert "note:" not in run_cli("eval", "x^3", "--x", "2", "--trace").err
+
+
+def test_the_table_shows_the_hessian_as_a_matrix_and_digits_round_for_people():
+    r = run_cli("eval", "(1 - x)^2 + 100*(y - x^2)^2", "--x", "-1.2", "--y", "1", "--order", "2",
+                "--format", "table", env={"COLUMNS": "100"})
+    assert "Hessian, d2f/d(row)d(column)" in r.out and "d2f/dxdy" not in r.out
+    assert any("1330.0" in line and "480.0" in line for line in r.out.splitlines())
+    rounded = run_cli("eval", "sin(x)", "--x", "1", "--format", "table", "--digits", "4")
+    assert "0.8415" in rounded.out and "0.8414709848078965" not in rounded.out
+    exact = run_cli("eval", "sin(x)", "--x", "1", "--format", "plain", "--digits", "4")
+    assert exact.out.startswith("f\t0.8414709848078965")  # plain stays exact
+    assert run_cli("eval", "x", "--x", "1", "--digits", "0").code == 2
+
+
+def test_a_long_vector_is_shortened_in_the_table_only():
+    r = run_cli("eval", "x^2", "--x", "0:30:1", "--format", "table", env={"COLUMNS": "200"})
+    assert "…" in r.out and "(31 elements)" in r.out
+    plain = run_cli("eval", "x^2", "--x", "0:30:1")
+    assert plain.out.splitlines()[0].count(",") == 30

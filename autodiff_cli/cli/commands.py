@@ -44,8 +44,11 @@ def run_eval(options: EvalOptions) -> int:
         terminal.warning(message, options.no_color)
     extra = _show_trace(result, options.no_color) if options.trace else None
     fmt = resolve_format(options.format)
+    if options.digits is not None and not 1 <= options.digits <= 17:
+        raise UsageError(f"--digits must be from 1 to 17, got {options.digits}",
+                         hint="--digits 6")
     if fmt == "table":
-        terminal.console(options.no_color).print(record.table(result))
+        terminal.console(options.no_color).print(record.table(result, options.digits))
     elif fmt == "plain":
         terminal.write(record.plain(result))
     else:

@@ -132,14 +132,31 @@ def plain_row(result, names: list[str]) -> str:
     return "\t".join(map(number, values)) + "\n"
 
 
-def table(result):
-    """A Rich renderable for a terminal."""
+SHOWN_ELEMENTS = 20  # of a vector in a table cell; past it the middle is left out (JSON has all)
+
+
+def cell(value, digits: int | None = None) -> str:
+    """A number or a vector for people: rounded to ``digits`` significant digits if asked,
+    a long vector shortened with '…' (plain and JSON always have every digit)."""
+    values = np.ravel(value) if isinstance(value, np.ndarray) and value.ndim > 0 else None
+    text = (lambda v: f"{float(v):.{digits}g}") if digits else number
+    if values is None:
+        return text(value)
+    if values.size > SHOWN_ELEMENTS:
+        head, tail = values[:8], values[-3:]
+        return (", ".join(map(text, head)) + ", …, " + ", ".join(map(text, tail))
+                + f"  ({values.size} elements)")
+    return ", ".join(map(text, values))
+
+
+def table(result, digits: int | None = None):
+    """A Rich renderable for a terminal; the Hessian as a matrix below the other rows."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
     def shown(v):
-        text = number(v).replace(",", ", ")
+        text = cell(v, digits)
         return f"[{text}]" if isinstance(v, np.ndarray) and v.ndim > 0 else text
 
     at = ", ".join(f"{name} = {shown(v)}" for name, v in result.inputs.items())
@@ -154,12 +171,17 @@ def table(result):
     bounds = bounds_by_label(result)
     if bounds:  # Taylor mode's rounding-error bound beside each derivative
         grid.add_column("±", justify="right", style="dim", no_wrap=True)
+    hessian = set(_hessian_labels(result))
     for label, value in rows(result):
-        cells = [label, number(value).replace(",", ", ")]
+        if label in hessian:
+            continue  # shown as a matrix below
+        cells = [label, cell(value, digits)]
         if bounds:
             cells.append(_magnitude(bounds[label]) if label in bounds else "")
         grid.add_row(*cells)
     parts = [title, grid]  # the title above, not squeezed to the table's width
+    if hessian:
+        parts.append(_hessian_grid(result, digits))
     if result.series:  # below, as a line of its own: a long expression would widen the table
         line = Text("series ", style="cyan")
         parts.append(line.append(series_text(result) or "(a coefficient is not finite)"))
@@ -194,4 +216,25 @@ def _jacobian_grid(result):
         grid.add_column(f"d/d{variable}", justify="right", overflow="fold")
     for name, row in zip(jacobian["outputs"], jacobian["matrix"]):
         grid.add_row(name, *(number(g).replace(",", ", ") for g in row))
+    return grid
+
+
+def _hessian_labels(result) -> list[str]:
+    if not result.hessian:
+        return []
+    names = result.hessian["variables"]
+    return [derivative_label((a, b)) for a in names for b in names]
+
+
+def _hessian_grid(result, digits: int | None):
+    """The Hessian as a matrix: the variables as row and column headers."""
+    from rich.table import Table
+
+    names = result.hessian["variables"]
+    grid = Table(title="Hessian, d2f/d(row)d(column)", title_justify="left", header_style="bold")
+    grid.add_column("", style="cyan", no_wrap=True)
+    for name in names:
+        grid.add_column(name, justify="right", overflow="fold")
+    for name, row in zip(names, result.hessian["matrix"]):
+        grid.add_row(name, *(cell(v, digits) for v in row))
     return grid
