@@ -155,7 +155,8 @@ class GraphOptions(ProgramOptions):
              "--output's name says (.txt is text).")
     output: str | None = option(
         "--output", "-o", metavar="FILE",
-        help="Write to FILE; FILE.svg, .png or .pdf is drawn by Graphviz's dot.")
+        help="Write to FILE: .svg, .png, .pdf, .jpg, ... drawn by Graphviz's dot; .dot or .txt "
+             "as text.")
 
 
 class CheckOptions(ProgramOptions):

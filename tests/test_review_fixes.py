@@ -95,3 +95,11 @@ def test_a_long_vector_is_shortened_in_the_table_only():
     assert "…" in r.out and "(31 elements)" in r.out
     plain = run_cli("eval", "x^2", "--x", "0:30:1")
     assert plain.out.splitlines()[0].count(",") == 30
+
+
+def test_graph_refuses_an_output_name_it_cannot_write(tmp_path):
+    r = run_cli("graph", "x", "--x", "1", "-o", str(tmp_path / "g.xyz"))
+    assert r.code == 2 and "does not know how to write" in r.err
+    assert not (tmp_path / "g.xyz").exists()
+    dot = run_cli("graph", "x", "--x", "1", "-o", str(tmp_path / "g.dot"))
+    assert dot.code == 0 and (tmp_path / "g.dot").read_text().startswith("digraph")

@@ -135,6 +135,10 @@ def run_graph(options: GraphOptions) -> int:
         terminal.warning(message, options.no_color)
     ids = GraphIds.walk(graph.output)
     output = options.output
+    if output is not None and output != "-" and not graphviz.known_suffix(output):
+        raise UsageError(f"graph does not know how to write {output}",
+                         hint="an image (.svg, .png, .pdf, .jpg, ...), DOT text (.dot, .gv) "
+                              "or the tree (.txt)")
     fmt = options.format
     if fmt == "auto":
         named_text = output is not None and output.lower().endswith(".txt")

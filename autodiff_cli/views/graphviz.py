@@ -8,16 +8,25 @@ import subprocess
 
 from ..errors import GraphvizError
 
-IMAGE_FORMATS = ("svg", "png", "pdf")
+# The formats Graphviz's dot writes that a file name asks for (jpg and jpeg are one).
+IMAGE_FORMATS = ("svg", "png", "pdf", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp", "ps",
+                 "eps")
+TEXT_SUFFIXES = ("", "dot", "gv", "txt")  # what is written as text: DOT, or the tree
 INSTALL_HINT = ("install Graphviz (Debian/Ubuntu: sudo apt-get install graphviz; macOS: brew "
                 "install graphviz; others: https://graphviz.org/download/), or write the DOT "
                 "text instead: --output graph.dot")
 
 
 def image_format(path: str) -> str | None:
-    """'svg', 'png' or 'pdf' when the file name asks for an image, else None."""
+    """The Graphviz format a file name asks for ('svg', 'png', ...), else None (text)."""
     suffix = os.path.splitext(path)[1].lower().lstrip(".")
     return suffix if suffix in IMAGE_FORMATS else None
+
+
+def known_suffix(path: str) -> bool:
+    """Whether the file name's extension is one graph can write (an image, DOT or text)."""
+    suffix = os.path.splitext(path)[1].lower().lstrip(".")
+    return suffix in IMAGE_FORMATS or suffix in TEXT_SUFFIXES
 
 
 def render(dot_text: str, path: str, timeout: float = 120) -> None:
