@@ -87,7 +87,16 @@ def flag(options_class, name: str) -> str:
     return options_class.declared[name].flags[0]
 
 
-class ProgramOptions(Options):
+class CommonOptions(Options):
+    """What every command takes: how errors and colour are shown."""
+
+    debug: bool = option("--debug", default=False, help="Show Python tracebacks.")
+    no_color: bool = option("--no-color", default=False, help="No colour, even on a terminal.")
+    color: str = option("--color", default="auto", choices=("auto", "always", "never"),
+                        help="auto: colour on a terminal (NO_COLOR, FORCE_COLOR respected).")
+
+
+class ProgramOptions(CommonOptions):
     """What every command that evaluates an expression takes."""
 
     expression: str | None = argument(
@@ -100,10 +109,6 @@ class ProgramOptions(Options):
                               help="Read the program from a file.")
     max_size: int = option("--max-size", default=DEFAULT_MAX_SIZE, metavar="CHARS",
                            help="The longest program accepted, in characters.")
-    debug: bool = option("--debug", default=False, help="Show Python tracebacks.")
-    no_color: bool = option("--no-color", default=False, help="No colour, even on a terminal.")
-    color: str = option("--color", default="auto", choices=("auto", "always", "never"),
-                        help="auto: colour on a terminal (NO_COLOR, FORCE_COLOR respected).")
 
 
 class EvalOptions(ProgramOptions):
@@ -172,16 +177,12 @@ class CheckOptions(ProgramOptions):
                          help="auto = table on a terminal, plain in a pipe.")
 
 
-class FunctionsOptions(Options):
+class FunctionsOptions(CommonOptions):
     name: str | None = argument(metavar="NAME",
                                 help="One function (sin, max, ...) rather than them all.")
     format: str = option("--format", default="auto",
                          choices=("auto", "table", "plain", "markdown", "json"),
                          help="auto = table on a terminal; plain (tab-separated) in a pipe.")
-    no_color: bool = option("--no-color", default=False, help="No colour, even on a terminal.")
-    color: str = option("--color", default="auto", choices=("auto", "always", "never"),
-                        help="auto: colour on a terminal (NO_COLOR, FORCE_COLOR respected).")
-    debug: bool = option("--debug", default=False, help="Show Python tracebacks.")
 
 
 class DiffOptions(ProgramOptions):
@@ -218,16 +219,12 @@ class PlotOptions(ProgramOptions):
 COMMANDS["plot"] = PlotOptions
 
 
-class ReplOptions(Options):
+class ReplOptions(CommonOptions):
     values: tuple[str, ...] = option(
         "--var", "-v", default=(), metavar="NAME=VALUE", repeat=True,
         help="A value to start with: --var x=2 (same as --x 2); :set changes it.")
     format: str = option("--format", default="auto", choices=FORMATS,
                          help="auto = table on a terminal, plain in a pipe; :format changes it.")
-    no_color: bool = option("--no-color", default=False, help="No colour, even on a terminal.")
-    color: str = option("--color", default="auto", choices=("auto", "always", "never"),
-                        help="auto: colour on a terminal (NO_COLOR, FORCE_COLOR respected).")
-    debug: bool = option("--debug", default=False, help="Show Python tracebacks.")
 
 
 COMMANDS["repl"] = ReplOptions  # listed after the others

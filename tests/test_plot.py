@@ -3,6 +3,7 @@ SVG, gaps, pipe and JSON output, and the errors."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import xml.etree.ElementTree as ET
@@ -20,26 +21,17 @@ from autodiff_cli.views import chart, svg
 
 S = "{http://www.w3.org/2000/svg}"
 
-# Expressions with every extremum and inflection point in the range known in closed form.
-A3 = math.atan(3)
+# Expressions with every extremum and inflection point in the range known in closed form: the
+# benchmark's set (benchmarks/plot.py, one place), and a quintic.
+_spec = importlib.util.spec_from_file_location("plot_benchmark", ROOT / "benchmarks" / "plot.py")
+_benchmark = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_benchmark)
 CLOSED_FORMS = {
-    ("x^4 - 2*x^2", -2, 2): {"min": [-1, 1], "max": [0],
-                             "inflection": [-1 / math.sqrt(3), 1 / math.sqrt(3)]},
-    ("x^3 - 3*x", -2.5, 2.5): {"min": [1], "max": [-1], "inflection": [0]},
-    ("(x - 0.3)^2*(x + 1.7)", -3, 2): {"min": [0.3], "max": [-31 / 30],
-                                        "inflection": [-11 / 30]},
+    **_benchmark.CLOSED_FORMS,
     ("x^5 - 5*x^3 + 4*x", -2.2, 2.2): {
         "min": [-math.sqrt((15 - math.sqrt(145)) / 10), math.sqrt((15 + math.sqrt(145)) / 10)],
         "max": [math.sqrt((15 - math.sqrt(145)) / 10), -math.sqrt((15 + math.sqrt(145)) / 10)],
         "inflection": [-math.sqrt(1.5), 0, math.sqrt(1.5)]},
-    ("sin(x)*exp(-x/3)", -1, 10): {"max": [A3, A3 + 2 * math.pi], "min": [A3 + math.pi],
-                                   "inflection": [-math.atan(0.75) + k * math.pi
-                                                  for k in range(4)]},
-    ("x*exp(-x^2)", -3, 3): {"min": [-1 / math.sqrt(2)], "max": [1 / math.sqrt(2)],
-                             "inflection": [-math.sqrt(1.5), 0, math.sqrt(1.5)]},
-    ("(1-x)^2 + 100*(1-x^2)^2", -1.5, 1.5): {
-        "min": [(-1 - math.sqrt(0.98)) / 2, 1], "max": [(-1 + math.sqrt(0.98)) / 2],
-        "inflection": [-math.sqrt(398 / 1200), math.sqrt(398 / 1200)]},
 }
 
 
@@ -93,7 +85,7 @@ def test_critical_points_carry_f_and_the_slope():
 def test_a_coarse_sampling_still_refines_to_the_float64_limit():
     found = sample(parse("sin(x)*exp(-x/3)"), {}, "x", np.linspace(-1, 10, 12), 1).critical
     assert [p.kind for p in found if p.order == 1] == ["max", "min", "max"]
-    assert abs(found[1].x - A3) <= 1e-15
+    assert abs(found[1].x - math.atan(3)) <= 1e-15
 
 
 def test_poles_jumps_and_flat_stretches_are_not_zeros():

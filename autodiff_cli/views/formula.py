@@ -47,6 +47,18 @@ def number(value: float) -> str:
     return repr(value)
 
 
+
+def _call(head: str, args: tuple, close: str) -> list:
+    """A call's pieces for a printer: its head, the arguments (any precedence) split by
+    commas, and the closing bracket."""
+    out: list = [head]
+    for k, a in enumerate(args):
+        if k:
+            out.append(", ")
+        out.append((a, ANY))
+    out.append(close)
+    return out
+
 class Plain:
     """The tool's own language."""
 
@@ -94,13 +106,7 @@ class Plain:
         return self.call(op, args)
 
     def call(self, op: str, args: tuple) -> list:
-        out: list = [op + "("]
-        for k, a in enumerate(args):
-            if k:
-                out.append(", ")
-            out.append((a, ANY))
-        out.append(")")
-        return out
+        return _call(op + "(", args, ")")
 
     open, close = "(", ")"
 
@@ -169,13 +175,7 @@ class Latex(Plain):
     def call(self, op: str, args: tuple) -> list:
         head = (f"\\{op}" if op in self._FUNCTIONS else self._ARC.get(op)
                 or f"\\operatorname{{{op}}}")
-        out: list = [head + "\\left("]
-        for k, a in enumerate(args):
-            if k:
-                out.append(", ")
-            out.append((a, ANY))
-        out.append("\\right)")
-        return out
+        return _call(head + "\\left(", args, "\\right)")
 
 
 def latex_name(name: str) -> str:
