@@ -22,6 +22,7 @@ import contextlib
 import gc
 import heapq
 import itertools
+import threading
 import weakref
 
 import numpy as np
@@ -29,10 +30,14 @@ import numpy as np
 _creation = itertools.count()
 
 
-class Config:
-    """Process-wide switches, as in DeZero."""
+class _Config(threading.local):
+    """DeZero's switches, but one set per thread: evaluations running on a thread pool
+    (chunks of a vector, rows of --points) never see each other's ``no_grad``."""
 
     enable_backprop = True
+
+
+Config = _Config()  # each thread reads and sets its own attributes, starting from the defaults
 
 
 @contextlib.contextmanager
@@ -45,20 +50,33 @@ def using_config(name: str, value):
         setattr(Config, name, old)
 
 
+_gc_lock = threading.Lock()
+_gc_pauses = 0  # evaluations (in any thread) inside gc_paused now
+_gc_was_enabled = False
+
+
 @contextlib.contextmanager
 def gc_paused():
     """Pause the cyclic garbage collector while building or walking a large graph.
 
     Graphs have no reference cycles (outputs are held weakly), so reference
     counting frees them; the collector would only re-scan millions of live nodes.
+    The pause is counted, so that threads evaluating at once leave the collector as
+    they found it only when the last of them is done.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 def no_grad():
