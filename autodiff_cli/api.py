@@ -21,7 +21,7 @@ __all__ = ["evaluate", "derivative", "parse", "Program", "Result"]
 def evaluate(expression: str | Program, values: dict | None = None, *, wrt=None,
              strict: bool = False, trace: bool = False, order: int = 1, bounds: bool = True,
              series: int | None = None, outputs: list[str] | None = None, mode: str = "auto",
-             jacobian: bool = False, **named_values) -> Result:
+             jacobian: bool = False, threads: int | None = None, **named_values) -> Result:
     """Evaluate ``expression`` (text or a parsed Program) and its gradient.
 
     Values may be given as a dict, as keyword arguments, or both; floats or numpy
@@ -41,13 +41,18 @@ def evaluate(expression: str | Program, values: dict | None = None, *, wrt=None,
     ``mode="forward"`` or ``"reverse"`` forces one. ``jacobian=True`` on a vector result
     gives its Jacobian element by element (rows f[0], f[1], ...) instead of the gradient of
     its sum.
+
+    Vectors of one length through a program without reductions are evaluated in chunks
+    on ``threads`` threads (default: the cores available to the process); the result is
+    bitwise the same as one evaluation of all the points.
     """
     program = expression if isinstance(expression, Program) else parse(expression)
     if outputs:
         program = with_outputs(program, list(outputs))
     return evaluate_program(program, {**(values or {}), **named_values}, wrt=wrt,
                             strict=strict, trace=trace, order=order, bounds=bounds,
-                            series=series, mode=mode, jacobian=jacobian)
+                            series=series, mode=mode, jacobian=jacobian,
+                            threads=threads)
 
 
 def derivative(expression: str | Program, wrt=None, order: int = 1):

@@ -151,6 +151,10 @@ class EvalOptions(ProgramOptions):
                                  help="With --points: warn about a malformed row and go on.")
     each_line: bool = option("--each-line", default=False,
                              help="One program per input line, one result per line.")
+    threads: int | None = option(
+        "--threads", metavar="N",
+        help="Threads for vectors and --points (default: the cores available); results are "
+             "the same for every N.")
 
 
 class GraphOptions(ProgramOptions):

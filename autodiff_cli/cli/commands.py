@@ -38,7 +38,7 @@ def run_eval(options: EvalOptions) -> int:
     result = evaluate(program, values, wrt=options.wrt, strict=options.strict,
                       trace=options.trace, order=options.order, series=options.series,
                       outputs=_names(options.output), mode=options.mode,
-                      jacobian=options.jacobian)
+                      jacobian=options.jacobian, threads=options.threads)
     result.warnings[:0] = warnings
     for message in result.warnings:
         terminal.warning(message, options.no_color)

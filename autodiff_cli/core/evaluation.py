@@ -39,9 +39,10 @@ class Result:
 def evaluate_program(program: Program, values: dict, *, wrt=None, strict: bool = False,
                      trace: bool = False, order: int = 1, bounds: bool = True,
                      series: int | None = None, mode: str = "auto",
-                     jacobian: bool = False) -> Result:
+                     jacobian: bool = False, threads: int | None = None) -> Result:
     """Evaluate ``program`` at ``values`` and differentiate it (see ``api.evaluate``)."""
     check_order(order)
+    check_threads(threads)
     if series is not None and not 1 <= series <= MAX_ORDER:
         raise UsageError(f"the degree of a Taylor series must be from 1 to {MAX_ORDER}, got "
                          f"{series}", cli_message=f"--series must be from 1 to {MAX_ORDER}, "
@@ -59,29 +60,57 @@ def evaluate_program(program: Program, values: dict, *, wrt=None, strict: bool =
         raise UsageError("forward mode computes the Jacobian of several results",
                          hint="list several results (f, g), or leave the mode to the engine",
                          cli_hint="list several results (f, g), or drop --mode")
-    recorder = None
-    if trace:
+    if trace:  # the whole graph kept, and walked step by step: never in chunks
         from .trace import Recorder  # lazy by policy: only --trace records the steps
 
         recorder = Recorder()
-    with gc_paused():
-        graph = build(program, values)
-        if not trace:  # keep only what backward needs, and let it free values as it goes
-            graph.nodes = []
-        gradient = gradients(graph, names, retain_grad=trace, on_step=recorder,
-                             free_graph=not trace)
-    gradient = _undefined_where_nan(graph.output.data, gradient)
-    warnings = graph.warnings
+        with gc_paused():
+            graph = build(program, values)
+            gradient = gradients(graph, names, retain_grad=True, on_step=recorder)
+        data = {n: v.data for n, v in graph.inputs.items()}
+        value, warnings = graph.output.data, graph.warnings
+    else:
+        recorder = None
+        data, value, gradient, warnings = _first_order(program, values, names, threads)
+    gradient = _undefined_where_nan(value, gradient)
     warnings += [f"the derivative with respect to {name} is not finite: "
                  f"{describe_nonfinite(g)}" for name, g in gradient.items() if not finite(g)]
-    result = Result(program.source, {n: v.data for n, v in graph.inputs.items()},
-                    graph.output.data, gradient, warnings,
+    result = Result(program.source, data, value, gradient, warnings,
                     trace=recorder.trace() if recorder else None)
     if order != 1:
         attach(result, program, values, names, order, bounds)
     if series is not None:
         result.series = _series(program, values, names, series)
     return _checked(result, strict)
+
+
+def check_threads(threads) -> None:
+    """None (the cores available) or a whole number of threads from 1 up."""
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)
+                                or threads < 1):
+        raise UsageError(f"the number of threads must be a whole number from 1 up, got "
+                         f"{threads!r}", hint="threads=2, or leave it out: the cores available",
+                         cli_message=f"--threads must be a whole number from 1 up, got "
+                                     f"{threads!r}",
+                         cli_hint="--threads 2, or leave it out: the cores available")
+
+
+def _first_order(program: Program, values: dict, names: list[str], threads) -> tuple:
+    """(inputs, value, gradient, warnings): in chunks on threads where the program is
+    elementwise over vectors (core/chunks.py), else as one graph that frees its values as
+    the backward pass goes."""
+    data = check_values(program, values)
+    if any(np.ndim(v) for v in data.values()):
+        from .chunks import evaluate_chunked  # lazy: scalars are never cut in chunks
+
+        done = evaluate_chunked(program, data, names, threads)
+        if done is not None:
+            return (data, *done)
+    with gc_paused():
+        graph = build(program, data, wrt=names)
+        graph.nodes = []  # keep only what backward needs, and let it free values as it goes
+        gradient = gradients(graph, names, free_graph=True)
+    return data, graph.output.data, gradient, graph.warnings
 
 
 def _several(program: Program, values: dict, names: list[str], strict: bool, trace: bool,

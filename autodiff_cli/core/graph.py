@@ -70,8 +70,13 @@ def check_values(program: Program, values: dict) -> dict:
     return data
 
 
-def build(program: Program, values: dict, *, grad: bool = True) -> Graph:
-    """Run the program's nodes in order, making the engine's graph."""
+def build(program: Program, values: dict, *, grad: bool = True, wrt=None,
+          origins: bool = True) -> Graph:
+    """Run the program's nodes in order, making the engine's graph.
+
+    ``wrt`` (names) records the steps a gradient by those inputs only goes through: the
+    others are constants to the backward pass. ``origins=False`` skips looking for the
+    functions that made a non-finite result (a chunk's caller does it once, for all)."""
     data = check_values(program, values)
     nodes: list[Variable] = []
     warnings = list(program.warnings)
@@ -82,7 +87,7 @@ def build(program: Program, values: dict, *, grad: bool = True) -> Graph:
                 var = Variable(node.value, name=node.name or None)
             elif node.kind == "input":
                 var = inputs[node.name] = Variable(data[node.name], name=node.name, kind="input")
-                var.requires_grad = grad
+                var.requires_grad = grad and (wrt is None or node.name in wrt)
             else:
                 args = [nodes[i] for i in node.args]
                 try:
@@ -93,7 +98,7 @@ def build(program: Program, values: dict, *, grad: bool = True) -> Graph:
     for index, label in program.labels.items():
         nodes[index].name = label
     graph = Graph(program, nodes, inputs, warnings, nodes[program.output])
-    if not finite(graph.output.data):
+    if origins and not finite(graph.output.data):
         graph.warnings += nonfinite_origins(graph)
     return graph
 
