@@ -23,10 +23,10 @@ from .engine import gc_paused, no_grad
 from .graph import build, finite, gradients
 from .program import Program
 
-# Points per chunk: 2^14 float64 are 128 KB an array, so a chunk's dozen live temporaries
-# stay in a core's L2 cache. Measured on the benchmark's formula (benchmarks/run.py
-# --chunks): 4K loses to the per-chunk Python overhead, 64K and more to the memory bus.
-CHUNK = 16384
+# Points per chunk: 2^16 float64 are 512 KB an array, so a chunk's live values stay in
+# the caches. Measured on the benchmark's formula (benchmarks/run.py --chunks): 4K-8K lose
+# to the engine's per-chunk Python work (about 0.15 ms), 256K and more to the memory bus.
+CHUNK = 65536
 
 
 def available_cores() -> int:
@@ -82,7 +82,7 @@ def evaluate_chunked(program: Program, data: dict, names: list[str], threads: in
     def run(start: int) -> bool:
         stop = min(start + chunk, n)
         part = {k: (v[start:stop] if np.ndim(v) else v) for k, v in data.items()}
-        graph = build(program, part, wrt=names, origins=False)
+        graph = build(program, part, wrt=names, origins=False, lean=True)
         graph.nodes = []  # keep only what backward needs, and let it free values as it goes
         grads = gradients(graph, names, free_graph=True)
         if np.shape(graph.output.data) != (stop - start,) or any(

@@ -160,9 +160,11 @@ class Variable:
         graph = create_graph
         if self.grad is not None:
             seed = self.grad if graph else self.grad.data
-        else:
+        elif graph or on_step is not None or not np.ndim(self.data):
             seed = np.ones_like(self.data)
             seed = Variable(seed) if graph else seed
+        else:  # ones that hold no memory (a gradient reaching an input as is is copied)
+            seed = np.broadcast_to(np.float64(1.0), np.shape(self.data))
         # Gradients received so far, local to this pass: for an intermediate, keyed by the
         # function that made it (which also keeps it alive until that function has run);
         # for an input (a leaf), by the variable.
@@ -209,6 +211,8 @@ class Variable:
                 if free_graph:
                     del f.inputs  # its values may now be freed, as soon as nothing else needs them
             for x, g in leaves.values():
+                if not graph and isinstance(g, np.ndarray) and not g.flags.writeable:
+                    g = g.copy()  # the seed's broadcast ones, or a view of them
                 g = g if graph else Variable(g)
                 x.grad = g if x.grad is None else x.grad + g
 

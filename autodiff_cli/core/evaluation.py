@@ -107,7 +107,7 @@ def _first_order(program: Program, values: dict, names: list[str], threads) -> t
         if done is not None:
             return (data, *done)
     with gc_paused():
-        graph = build(program, data, wrt=names)
+        graph = build(program, data, wrt=names, lean=True)
         graph.nodes = []  # keep only what backward needs, and let it free values as it goes
         gradient = gradients(graph, names, free_graph=True)
     return data, graph.output.data, gradient, graph.warnings

@@ -71,13 +71,20 @@ def check_values(program: Program, values: dict) -> dict:
 
 
 def build(program: Program, values: dict, *, grad: bool = True, wrt=None,
-          origins: bool = True) -> Graph:
+          origins: bool = True, lean: bool = False) -> Graph:
     """Run the program's nodes in order, making the engine's graph.
 
     ``wrt`` (names) records the steps a gradient by those inputs only goes through: the
     others are constants to the backward pass. ``origins=False`` skips looking for the
-    functions that made a non-finite result (a chunk's caller does it once, for all)."""
+    functions that made a non-finite result (a chunk's caller does it once, for all).
+    ``lean`` drops each value the backward pass will not read once its last consumer
+    has run (core/keep.py): the graph is then only good for one first-order backward."""
     data = check_values(program, values)
+    dropper = None
+    if lean and any(np.ndim(d) for d in data.values()):  # scalars: nothing worth dropping
+        from .keep import Dropper  # lazy: only vectors need it
+
+        dropper = Dropper(program)
     nodes: list[Variable] = []
     warnings = list(program.warnings)
     inputs = {}
@@ -95,11 +102,16 @@ def build(program: Program, values: dict, *, grad: bool = True, wrt=None,
                 except ValueError:  # numpy could not broadcast the arguments together
                     raise _shape_error(program, node, args) from None
             nodes.append(var)
+            if dropper is not None:
+                dropper.after(len(nodes) - 1, nodes)
     for index, label in program.labels.items():
         nodes[index].name = label
     graph = Graph(program, nodes, inputs, warnings, nodes[program.output])
     if origins and not finite(graph.output.data):
-        graph.warnings += nonfinite_origins(graph)
+        if dropper is not None and dropper.dropped:  # the dropped values are needed: redo
+            graph.warnings += nonfinite_origins(build(program, data, grad=False, origins=False))
+        else:
+            graph.warnings += nonfinite_origins(graph)
     return graph
 
 
