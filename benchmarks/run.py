@@ -40,7 +40,7 @@ import numpy as np  # noqa: E402
 from lark import Lark  # noqa: E402
 
 from autodiff_cli import api  # noqa: E402
-from autodiff_cli.core import engine, graph as core_graph  # noqa: E402
+from autodiff_cli.core import chunks, engine, graph as core_graph  # noqa: E402
 from autodiff_cli.core.nested import derivative_graph_sizes  # noqa: E402
 from autodiff_cli.language.parser import parse  # noqa: E402
 
@@ -333,7 +333,7 @@ def torch_formula(torch, x, y) -> None:
     f.sum().backward()  # seed of ones, as DeZero and `evaluate` do for a vector output
 
 
-def torch_rows(sizes: Sizes, x, y, evaluate_ratio: float) -> list[Row]:
+def torch_rows(sizes: Sizes, x, y, evaluate_ratio: float, threads: int) -> list[Row]:
     """PyTorch eager on 1 and 2 threads, each raced against its own numpy forward baseline
     (switching the thread count on every call would measure the switch). On a loaded 2-core
     machine the two-thread figure suffers: OpenMP waits at every operation for a thread
@@ -342,39 +342,83 @@ def torch_rows(sizes: Sizes, x, y, evaluate_ratio: float) -> list[Row]:
     if torch is None:
         return [Row(3, "torch eager / numpy forward", None, "x", note="torch not installed: skipped")]
     default, rows = torch.get_num_threads(), []
-    for threads in (1, 2):
-        torch.set_num_threads(threads)
+    for count in (1, 2):
+        torch.set_num_threads(count)
         torch_formula(torch, x, y)  # warm-up: the thread pool, the kernels
         t = race({"forward": lambda: numpy_forward(x, y),
                   "torch": lambda: torch_formula(torch, x, y)}, sizes.repeats * 3)
-        rows.append(Row(3, f"torch eager, {threads} thread{'s' * (threads > 1)} / numpy forward",
+        rows.append(Row(3, f"torch eager, {count} thread{'s' * (count > 1)} / numpy forward",
                         t["torch"] / t["forward"], "x",
                         note=f"{t['torch'] * 1000:.0f} ms vs {t['forward'] * 1000:.0f} ms"))
     torch.set_num_threads(default)
     two_threads = rows[-1].figure
-    rows.append(Row(3, "evaluate / torch eager 2 threads (ratio of the two ratios)",
-                    evaluate_ratio / two_threads, "x",
-                    note="the issue's stretch goal: below 1 with a thread pool"))
+    rows.append(Row(3, f"evaluate, {threads} threads / torch eager, 2 threads (ratio of ratios)",
+                    evaluate_ratio / two_threads, "x", 1.0, note="below 1: ahead of PyTorch"))
     return rows
 
 
-def goal_vectorised(sizes: Sizes) -> list[Row]:
+@contextlib.contextmanager
+def unchunked():
+    """Evaluate as one graph over all the points, as before chunks (core/chunks.py)."""
+    saved = chunks.CHUNK
+    chunks.CHUNK = 1 << 62
+    try:
+        yield
+    finally:
+        chunks.CHUNK = saved
+
+
+def evaluate_whole(x, y):
+    with unchunked():
+        api.evaluate(FORMULA, x=x, y=y)
+
+
+def goal_vectorised(sizes: Sizes, threads: int = 2) -> list[Row]:
     x, y = points(sizes.points)
     result = api.evaluate(FORMULA, x=x, y=y)  # the hand-written derivative must agree
     value, dx, dy = numpy_derivative(x, y)
     assert np.allclose(result.value, value) and np.allclose(result.gradient["x"], dx)
     assert np.allclose(result.gradient["y"], dy)
     t = race({"forward": lambda: numpy_forward(x, y),
-              "evaluate": lambda: api.evaluate(FORMULA, x=x, y=y),
+              "one thread": lambda: api.evaluate(FORMULA, x=x, y=y, threads=1),
+              "threads": lambda: api.evaluate(FORMULA, x=x, y=y, threads=threads),
+              "whole": lambda: evaluate_whole(x, y),
               "derivative": lambda: numpy_derivative(x, y)}, sizes.repeats * 3)
     ms = lambda name: f"{t[name] * 1000:.0f} ms"  # noqa: E731
+    ratio = lambda name: t[name] / t["forward"]  # noqa: E731
     rows = [
-        Row(3, f"evaluate, {sizes.points:,} points / numpy forward", t["evaluate"] / t["forward"],
-            "x", 2.0, f"{ms('evaluate')} vs {ms('forward')}"),
-        Row(3, "hand-written numpy derivative / numpy forward", t["derivative"] / t["forward"],
+        Row(3, f"evaluate, {sizes.points:,} points, 1 thread / numpy forward", ratio("one thread"),
+            "x", 2.0, f"{ms('one thread')} vs {ms('forward')}; chunks of {chunks.CHUNK:,} points"),
+        Row(3, f"evaluate, {sizes.points:,} points, {threads} threads / numpy forward",
+            ratio("threads"), "x", 1.2,
+            f"{ms('threads')} vs {ms('forward')}; {chunks.available_cores()} cores available"),
+        Row(3, "evaluate as one graph (no chunks) / numpy forward", ratio("whole"), "x",
+            note=f"{ms('whole')} vs {ms('forward')}: as before chunks"),
+        Row(3, "hand-written numpy derivative / numpy forward", ratio("derivative"),
             "x", note=f"{ms('derivative')} vs {ms('forward')}"),
     ]
-    return rows + torch_rows(sizes, x, y, t["evaluate"] / t["forward"])
+    return rows + torch_rows(sizes, x, y, ratio("threads"), threads)
+
+
+def chunk_rows(sizes: Sizes) -> list[Row]:
+    """evaluate on one thread for several chunk sizes: how CHUNK was chosen (--chunks)."""
+    x, y = points(sizes.points)
+    lengths = (4096, 8192, 16384, 32768, 65536, 131072, 262144)
+
+    def with_chunk(length):
+        saved = chunks.CHUNK
+        chunks.CHUNK = length
+        try:
+            api.evaluate(FORMULA, x=x, y=y, threads=1)
+        finally:
+            chunks.CHUNK = saved
+
+    contenders = {"forward": lambda: numpy_forward(x, y)}
+    contenders.update({n: (lambda n=n: with_chunk(n)) for n in lengths})
+    t = race(contenders, sizes.repeats * 3)
+    return [Row(3, f"chunks of {n:,} points, 1 thread / numpy forward", t[n] / t["forward"], "x",
+                note=f"{t[n] * 1000:.0f} ms" + (" (CHUNK)" if n == chunks.CHUNK else ""))
+            for n in lengths]
 
 
 # --- goal 4: memory ----------------------------------------------------------------------------
@@ -409,16 +453,23 @@ def goal_memory(sizes: Sizes) -> list[Row]:
         x, y = points(sizes.points)
         api.evaluate(FORMULA, x=x, y=y)
 
+    def run_whole():
+        evaluate_whole(*points(sizes.points))
+
     def run_forward():
         numpy_forward(*points(sizes.points))
 
     kept = KEPT_ARRAYS * sizes.points * 8
     peak = traced_peak(run_evaluate)
+    whole = traced_peak(run_whole)
     forward = traced_peak(run_forward)
     mb = lambda b: f"{b / 1e6:.0f} MB"  # noqa: E731
     return [
         Row(4, f"peak of evaluate, {sizes.points:,} points / arrays kept for backward",
-            peak / kept, "x", 1.5, f"peak {mb(peak)} vs {KEPT_ARRAYS} arrays = {mb(kept)}"),
+            peak / kept, "x", 1.5, f"peak {mb(peak)} vs {KEPT_ARRAYS} arrays = {mb(kept)}; "
+            f"in chunks, {chunks.available_cores()} threads"),
+        Row(4, "peak of evaluate as one graph (no chunks) / arrays kept for backward",
+            whole / kept, "x", 1.5, f"peak {mb(whole)}"),
         Row(4, "peak of the numpy forward pass / arrays kept for backward", forward / kept, "x",
             note=f"peak {mb(forward)}"),
     ]
@@ -479,6 +530,8 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
     parser.add_argument("--json", metavar="FILE", help="also write the figures to FILE")
     parser.add_argument("--goals", default="1,2,3,4,5", help="which goals, e.g. 2,3")
+    parser.add_argument("--chunks", action="store_true",
+                        help="also time the vectorised goal for several chunk sizes")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     about = machine()
@@ -490,6 +543,8 @@ def main(argv=None) -> int:
     for goal in sorted(int(g) for g in args.goals.split(",")):
         started = time.perf_counter()
         rows += GOALS[goal](sizes)
+        if goal == 3 and args.chunks:
+            rows += chunk_rows(sizes)
         print(f"goal {goal} measured in {time.perf_counter() - started:.1f} s", file=sys.stderr,
               flush=True)
     print()

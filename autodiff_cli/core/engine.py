@@ -22,6 +22,7 @@ import contextlib
 import gc
 import heapq
 import itertools
+import sys
 import threading
 import weakref
 
@@ -209,7 +210,7 @@ class Variable:
                     on_step(f, raw(gy), [None if g is None else raw(g) for g in gxs],
                             _head(heap, QUEUE_SHOWN), len(heap))
                 if free_graph:
-                    del f.inputs  # its values may now be freed, as soon as nothing else needs them
+                    _release(f, self)
             for x, g in leaves.values():
                 if not graph and isinstance(g, np.ndarray) and not g.flags.writeable:
                     g = g.copy()  # the seed's broadcast ones, or a view of them
@@ -217,6 +218,24 @@ class Variable:
                 x.grad = g if x.grad is None else x.grad + g
 
 
+def _release(f: Function, output: Variable) -> None:
+    """``f`` has run its backward step: drop its inputs, and the data of those that only
+    wait for their own creator's step, if that step does not read its output (by the
+    registry's ``reads``): a value no step will read again is freed now, not when its
+    creator's turn comes. An input another function still holds is kept (a reference
+    count of 4: the tuple, the loop, getrefcount's argument and the pass's pending entry)."""
+    inputs = f.inputs
+    del f.inputs
+    for x in inputs:
+        creator = x.creator
+        if (creator is not None and x is not output and isinstance(x.data, np.ndarray)
+                and x.data.ndim and sys.getrefcount(x) <= 4):
+            reads = getattr(creator.spec, "reads", None)
+            if reads is not None and "y" not in reads:
+                x.data = np.broadcast_to(_NAN, x.data.shape)
+
+
+_NAN = np.float64(np.nan)
 QUEUE_SHOWN = 10  # functions of the queue an observer sees per step (a wide graph has thousands)
 
 

@@ -1,9 +1,10 @@
 """What the backward pass reads, so that the forward pass can drop everything else.
 
-Each registry entry declares ``reads``: for each of its inputs, the values its backward
-formula reads to make that input's gradient (``x0``, ``x1``: its inputs; ``y``: its
-output; ``""``: none, the shape at most). While a program runs forward, a value that no
-recorded step will read is dropped as soon as the last function that takes it has run:
+Each registry entry declares ``reads``: for each of its inputs in turn, separated by
+``|``, the values its backward formula reads to make that input's gradient (``x0``,
+``x1``: its inputs; ``y``: its output; nothing: none, the shape at most). ``reads="x1|x0"``
+is the product's: d/dx0 reads x1, d/dx1 reads x0. While a program runs forward, a value
+no recorded step will read is dropped as soon as the last function that takes it has run:
 its data becomes a placeholder of the same shape that holds no memory (a broadcast nan,
 so a formula that read it after all would say so). The inputs, constants and the result
 are never dropped; neither is anything a function without a declaration takes.
@@ -37,7 +38,7 @@ def read_by_backward(spec, needs) -> tuple[set[int], bool]:
     if declared is None:
         return set(range(len(needs))), True
     positions, output = set(), False
-    for need, words in zip(needs, declared):
+    for need, words in zip(needs, declared.split("|")):
         if need:
             for word in words.split():
                 if word == "y":
