@@ -360,12 +360,12 @@ def torch_rows(sizes: Sizes, x, y, evaluate_ratio: float, threads: int) -> list[
 @contextlib.contextmanager
 def unchunked():
     """Evaluate as one graph over all the points, as before chunks (core/chunks.py)."""
-    saved = chunks.CHUNK
-    chunks.CHUNK = 1 << 62
+    saved = chunks.CHUNK, chunks.SMALLEST
+    chunks.CHUNK = chunks.SMALLEST = 1 << 62
     try:
         yield
     finally:
-        chunks.CHUNK = saved
+        chunks.CHUNK, chunks.SMALLEST = saved
 
 
 def evaluate_whole(x, y):
@@ -406,12 +406,12 @@ def chunk_rows(sizes: Sizes) -> list[Row]:
     lengths = (4096, 8192, 16384, 32768, 65536, 131072, 262144)
 
     def with_chunk(length):
-        saved = chunks.CHUNK
-        chunks.CHUNK = length
+        saved = chunks.CHUNK, chunks.SMALLEST
+        chunks.CHUNK = chunks.SMALLEST = length
         try:
             api.evaluate(FORMULA, x=x, y=y, threads=1)
         finally:
-            chunks.CHUNK = saved
+            chunks.CHUNK, chunks.SMALLEST = saved
 
     contenders = {"forward": lambda: numpy_forward(x, y)}
     contenders.update({n: (lambda n=n: with_chunk(n)) for n in lengths})

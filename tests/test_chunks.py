@@ -27,12 +27,12 @@ def points(n=N, seed=3):
 
 def whole(expression, **kwargs):
     """The evaluation as it is without chunks: one graph over all the points."""
-    saved = chunks.CHUNK
-    chunks.CHUNK = 10 ** 9
+    saved = chunks.CHUNK, chunks.SMALLEST
+    chunks.CHUNK = chunks.SMALLEST = 10 ** 9
     try:
         return evaluate(expression, **kwargs)
     finally:
-        chunks.CHUNK = saved
+        chunks.CHUNK, chunks.SMALLEST = saved
 
 
 def count_builds(monkeypatch) -> list:
@@ -228,3 +228,12 @@ def test_threads_option_gives_the_same_numbers(cli):
     runs = [cli("eval", "sin(x)*y", "--x", "1,2,3", "--y", "4,5,6", "--threads", n,
                 "--format", "plain") for n in ("1", "2")]
     assert runs[0].code == runs[1].code == 0 and runs[0].out == runs[1].out != ""
+
+
+def test_a_vector_shorter_than_a_chunk_is_shared_among_the_threads(monkeypatch):
+    # a --points block (about 40,000 rows) is shorter than CHUNK: each thread still gets work
+    x, y = points(n=3 * chunks.SMALLEST)
+    calls = count_builds(monkeypatch)
+    result = evaluate(FORMULA, x=x, y=y, threads=3)
+    assert len(calls) == 3
+    assert_bitwise(result, whole(FORMULA, x=x, y=y))

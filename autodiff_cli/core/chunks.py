@@ -27,6 +27,7 @@ from .program import Program
 # the caches. Measured on the benchmark's formula (benchmarks/run.py --chunks): 4K-8K lose
 # to the engine's per-chunk Python work (about 0.15 ms), 256K and more to the memory bus.
 CHUNK = 65536
+SMALLEST = 8192  # a shorter vector is shared among fewer threads (a --points block: 40K rows)
 
 
 def available_cores() -> int:
@@ -72,7 +73,9 @@ def evaluate_chunked(program: Program, data: dict, names: list[str], threads: in
     """(value, gradient, warnings) computed chunk by chunk on ``threads`` threads (None: the
     cores available), or None if the program is not elementwise (evaluate it whole)."""
     threads = available_cores() if threads is None else threads
-    chunk = chunk or CHUNK
+    if chunk is None:  # every thread gets work, down to chunks worth their overhead
+        n = max((len(v) for v in data.values() if np.ndim(v) == 1), default=0)
+        chunk = min(CHUNK, max(SMALLEST, -(-n // threads)))
     n = chunk_length(program, data, names, chunk)
     if not n:
         return None
