@@ -237,3 +237,19 @@ def test_a_vector_shorter_than_a_chunk_is_shared_among_the_threads(monkeypatch):
     result = evaluate(FORMULA, x=x, y=y, threads=3)
     assert len(calls) == 3
     assert_bitwise(result, whole(FORMULA, x=x, y=y))
+
+
+def test_points_rows_on_threads_give_the_same_output(cli, tmp_path):
+    x, y = points(n=2 * chunks.SMALLEST + 5)  # a block long enough to be cut
+    path = tmp_path / "points.csv"
+    np.savetxt(path, np.c_[x, y], delimiter=",", header="x,y", comments="", fmt="%.17g")
+    runs = [cli("eval", FORMULA, "--points", str(path), "--threads", n) for n in ("1", "2")]
+    assert runs[0].code == runs[1].code == 0
+    assert runs[0].out == runs[1].out and runs[0].out.count("\n") == len(x) + 1
+
+
+def test_points_refuse_zero_threads_before_reading_a_row(cli, tmp_path):
+    path = tmp_path / "points.csv"
+    path.write_text("x\n1\n2\n")
+    run = cli("eval", "x^2", "--points", str(path), "--threads", "0")
+    assert run.code == 2 and run.out == "" and "--threads must be" in run.err

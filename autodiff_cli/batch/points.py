@@ -55,6 +55,7 @@ def run(program: Program, values: dict, options: EvalOptions) -> int:
                 head, _, text = text.partition("\n")
                 layout = rows.read_header(head, options.delimiter, program, values, options.wrt)
                 layout.order, layout.mode = options.order, options.mode
+                layout.threads = options.threads
                 out.add(rows.header_line(layout, fmt))
                 line += 1
                 count = text.count("\n")

@@ -56,6 +56,7 @@ class Layout:
     order: int = 1  # --order: derivatives above the first become extra columns
     results: list[str] = field(default_factory=lambda: ["f"])  # the program's results
     mode: str = "auto"  # how the Jacobian of several results is computed
+    threads: int | None = None  # --threads: the pool a block's rows are evaluated on
 
 
 def read_header(line: str, option: str | None, program: Program, values: dict,
@@ -183,7 +184,7 @@ def evaluate_block(program: Program, block: Block, layout: Layout, strict: bool)
     values = {name: np.full(n, c, dtype=np.float64) for name, c in layout.constants.items()}
     values.update(block.data)
     result = evaluate(program, values, wrt=layout.wrt, strict=strict, order=layout.order,
-                      bounds=False)  # plain rows have no room for them
+                      bounds=False, threads=layout.threads)  # plain rows have no room for bounds
     value = np.broadcast_to(np.asarray(result.value, dtype=np.float64), (n,))
     higher = [np.broadcast_to(np.asarray(v, dtype=np.float64), (n,))
               for v in higher_values(result)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 from ..api import evaluate
+from ..core.evaluation import check_threads
 from ..core.higher import check_order
 from ..core.program import one_result, with_outputs
 from ..errors import ExitCode, IOFailure, UsageError
@@ -30,6 +31,7 @@ def resolve_format(fmt: str) -> str:
 def run_eval(options: EvalOptions) -> int:
     """``autodiff eval``: one evaluation, ``--points`` or ``--each-line``."""
     check_order(options.order)
+    check_threads(options.threads)
     if options.wrt is not None and not options.wrt.replace(",", "").strip():
         raise UsageError("--wrt names no variable", hint="for example --wrt x,y")
     if options.points is not None or options.each_line:
