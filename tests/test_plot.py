@@ -264,3 +264,10 @@ def test_a_constant_and_many_derivatives_draw(cli):
     drawn = chart.render(s, width=60, height=12, color=False)
     assert len(drawn.text().splitlines()[0]) <= 60  # the legend wraps
     assert all(len(line) <= 60 for line in drawn.text().splitlines())
+
+
+def test_a_single_gap_is_named_by_its_point_and_variable(cli):
+    r = cli("plot", "1/t", "--t", "-1:1", "--format", "plain")
+    assert r.code == 0 and "(t = 0)" in r.err and "from" not in r.err
+    r = cli("plot", "log(u)", "--u", "-1:1", "--format", "plain")
+    assert "(u from -1 to 0)" in r.err

@@ -76,9 +76,11 @@ def sample(program: Program, values: dict, name: str, x: np.ndarray, order: int 
     if broken.any():
         where = x[broken]
         what = "f" if gaps.any() else "a derivative of f"
+        place = (f"{name} = {where[0]:.6g}" if where.size == 1
+                 else f"{name} from {where.min():.6g} to {where.max():.6g}")
         result.warnings.append(
-            f"{what} is not finite at {int(broken.sum())} of {x.size} points (x from "
-            f"{where.min():.6g} to {where.max():.6g}): drawn as gaps")
+            f"{what} is not finite at {int(broken.sum())} of {x.size} points ({place}): "
+            "drawn as gaps")
     scalar = {k: v for k, v in data.items() if k != name}
     for k in (1, 2):
         result.critical += zeros(program, scalar, name, x, curves[k], curves[0], k)
