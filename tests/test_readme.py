@@ -1,4 +1,5 @@
-"""The README documents what the code does: its table and set-up commands come from the code."""
+"""The README and docs/ document what the code does: the functions table and the set-up
+commands come from the code (their examples are run by test_docs.py)."""
 
 import re
 
@@ -7,16 +8,17 @@ from autodiff_cli.views import catalogue
 from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+FUNCTIONS_PAGE = (ROOT / "docs" / "functions.md").read_text(encoding="utf-8")
 
 PRODUCT_FUNCTIONS = """add sub mul div neg pow square sqrt cbrt exp expm1 log log1p log2 log10
 sin cos tan asin acos atan atan2 sinh cosh tanh asinh acosh atanh sigmoid softplus relu abs
 hypot min max sum mean prod dot norm logsumexp""".split()
 
 
-def test_readme_function_table_matches_the_registry():
-    start = README.index(catalogue.README_START)
-    end = README.index(catalogue.README_END) + len(catalogue.README_END)
-    assert README[start:end] + "\n" == catalogue.markdown(), \
+def test_the_functions_page_table_matches_the_registry():
+    start = FUNCTIONS_PAGE.index(catalogue.README_START)
+    end = FUNCTIONS_PAGE.index(catalogue.README_END) + len(catalogue.README_END)
+    assert FUNCTIONS_PAGE[start:end] + "\n" == catalogue.markdown(), \
         "regenerate with: autodiff functions --format markdown"
 
 
@@ -37,3 +39,15 @@ def test_every_entry_is_documented():
     for spec in registry.FUNCTIONS.values():
         assert spec.derivative and spec.summary and spec.sympy
         assert len(spec.domain) == (1 if spec.reduces and spec.arity == 1 else spec.arity)
+
+
+def test_the_readme_is_a_first_read_that_links_the_reference():
+    """What it is, the set-up, five examples with their output, then links (issue 15, 21)."""
+    assert len(README.splitlines()) <= 150
+    first_paragraph = README.split("\n\n", 2)[1]
+    assert "exact" in first_paragraph and "derivatives" in first_paragraph
+    examples = README.split("## Five examples", 1)[1].split("\n## ", 1)[0]
+    commands = [line for line in examples.splitlines() if line.startswith("$ ")]
+    for shown in ("--trace", "autodiff diff", "--order 100", "--points"):
+        assert any(shown in command for command in commands), shown
+    assert "](docs/README.md)" in README.split("## Documentation", 1)[1]

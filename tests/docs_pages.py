@@ -1,0 +1,60 @@
+"""The README and the pages of docs/: where they are, their sections and their examples.
+
+Tests that compare the documentation with the program read it through here, so a section can
+move between pages without a test losing sight of its examples.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+DOCS = ROOT / "docs"
+
+
+def pages() -> list[Path]:
+    """The README, then every Markdown page of docs/ (its index first)."""
+    return [README, DOCS / "README.md",
+            *sorted(p for p in DOCS.glob("*.md") if p.name != "README.md")]
+
+
+def read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def section(title: str) -> str:
+    """The text under the heading ``title``: the whole of the page whose title (`# title`) it
+    is, or else a `## title` section of any page, up to the next heading of its level."""
+    for path in pages():
+        text = read(path)
+        if text.startswith(f"# {title}\n"):
+            return text.split("\n", 1)[1]
+    for path in pages():
+        text = read(path)
+        if f"\n## {title}\n" in text:
+            return text.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+    raise LookupError(f"no page or section titled {title!r} in README.md or docs/")
+
+
+@dataclass(frozen=True)
+class Example:
+    """One `$ command` of a ```console block and the lines shown under it (stdout and stderr)."""
+    page: str
+    command: str
+    shown: str
+
+
+def console_blocks(text: str) -> list[str]:
+    return re.findall(r"^```console\n(.*?)^```", text, flags=re.M | re.S)
+
+
+def console_examples(path: Path) -> list[Example]:
+    examples = []
+    for block in console_blocks(read(path)):
+        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, shown = chunk.partition("\n")
+            examples.append(Example(str(path.relative_to(ROOT)), command, shown))
+    return examples
