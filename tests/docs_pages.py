@@ -47,8 +47,14 @@ class Example:
     shown: str
 
 
+def fenced_blocks(text: str, language: str) -> list[str]:
+    """The contents of the ```language blocks of a page, unindented (a block may sit in a list)."""
+    blocks = re.findall(rf"^( *)```{language}\n(.*?)^\1```", text, flags=re.M | re.S)
+    return [re.sub(rf"^{indent}", "", body, flags=re.M) for indent, body in blocks]
+
+
 def console_blocks(text: str) -> list[str]:
-    return re.findall(r"^```console\n(.*?)^```", text, flags=re.M | re.S)
+    return fenced_blocks(text, "console")
 
 
 def console_examples(path: Path) -> list[Example]:

@@ -8,6 +8,7 @@ program fails here, on whichever page it is.
 
 from __future__ import annotations
 
+import doctest
 import os
 import re
 import subprocess
@@ -16,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from docs_pages import DOCS, README, ROOT, console_blocks, console_examples, pages, read, section
+from docs_pages import (DOCS, README, ROOT, console_blocks, console_examples, fenced_blocks,
+                        pages, read, section)
 
 EXAMPLES = [example for path in pages() for example in console_examples(path)]
 
@@ -53,12 +55,25 @@ def test_the_example_prints_what_the_page_shows(example):
     assert (proc.returncode != 0) == shows_an_error(example.shown), proc.returncode
 
 
+SESSIONS = [(path, block) for path in pages() for block in fenced_blocks(read(path), "python")
+            if block.startswith(">>> ")]
+
+
+@pytest.mark.parametrize("path,block", SESSIONS, ids=lambda p: getattr(p, "name", ""))
+def test_the_python_sessions_print_what_the_page_shows(path, block):
+    test = doctest.DocTestParser().get_doctest(block, {}, path.name, str(path), 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    result = runner.run(test, out=lambda text: pytest.fail(text))
+    assert result.attempted >= 1 and result.failed == 0
+
+
 def test_every_command_line_of_a_console_block_is_an_example():
     for path in pages():
         blocks = console_blocks(read(path))
         assert all(block.startswith("$ ") for block in blocks), f"{path}: output without a command"
         commands = sum(line.startswith("$ ") for b in blocks for line in b.splitlines())
         assert commands == len(console_examples(path)), path
+    assert [path.name for path, _ in SESSIONS] == ["engine.md"]
     by_page = {e.page for e in EXAMPLES}
     assert len(EXAMPLES) >= 28 and {"README.md", "docs/diff.md", "docs/pipelines.md"} <= by_page
 
@@ -81,14 +96,14 @@ def test_the_index_and_the_readme_link_every_page():
 
 def links(text: str) -> list[str]:
     """The targets of the Markdown links and images outside code (blocks and `spans`)."""
-    prose = re.sub(r"^```.*?^```", "", text, flags=re.M | re.S)
+    prose = re.sub(r"^ *```.*?^ *```", "", text, flags=re.M | re.S)
     prose = re.sub(r"`[^`\n]*`", "code", prose)
     return re.findall(r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)", prose)
 
 
 def anchors(text: str) -> set[str]:
     """GitHub's anchors for a page's headings."""
-    headings = re.findall(r"^#+ (.+)$", re.sub(r"^```.*?^```", "", text, flags=re.M | re.S),
+    headings = re.findall(r"^#+ (.+)$", re.sub(r"^ *```.*?^ *```", "", text, flags=re.M | re.S),
                           flags=re.M)
     return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
 
