@@ -39,12 +39,18 @@ def section(title: str) -> str:
     raise LookupError(f"no page or section titled {title!r} in README.md or docs/")
 
 
+# Written on the line before a ```console block whose output is what a person sees with
+# stderr on a terminal of that width (stdout stays a pipe); other blocks show a pipe's output.
+ON_A_TERMINAL = re.compile(r"<!-- stderr on a terminal of (\d+) columns -->")
+
+
 @dataclass(frozen=True)
 class Example:
     """One `$ command` of a ```console block and the lines shown under it (stdout and stderr)."""
     page: str
     command: str
     shown: str
+    terminal_columns: int | None = None  # stderr on a terminal this wide, else a pipe
 
 
 def fenced_blocks(text: str, language: str) -> list[str]:
@@ -59,8 +65,11 @@ def console_blocks(text: str) -> list[str]:
 
 def console_examples(path: Path) -> list[Example]:
     examples = []
-    for block in console_blocks(read(path)):
+    pieces = re.split(r"^ *```console\n", read(path), flags=re.M)
+    for before, block in zip(pieces, console_blocks(read(path))):
+        note = ON_A_TERMINAL.fullmatch(before.rstrip("\n").rsplit("\n", 1)[-1].strip())
         for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
             command, _, shown = chunk.partition("\n")
-            examples.append(Example(str(path.relative_to(ROOT)), command, shown))
+            examples.append(Example(str(path.relative_to(ROOT)), command, shown,
+                                    int(note.group(1)) if note else None))
     return examples

@@ -2,17 +2,23 @@
 
 Every `$ ...` line of a ```console block, on any page, is run as a user would type it (in bash,
 pipes included, from the repository's root, 80 columns) and its output must be exactly the
-lines shown under it: stdout and stderr, in either order. An example that stops matching the
+lines shown under it: stdout and stderr, in either order. A block after the line
+`<!-- stderr on a terminal of N columns -->` is run with stderr on a terminal that wide. An example that stops matching the
 program fails here, on whichever page it is.
 """
 
 from __future__ import annotations
 
 import doctest
+import fcntl
 import os
+import pty
 import re
+import struct
 import subprocess
 import sys
+import termios
+import threading
 from pathlib import Path
 
 import pytest
@@ -30,13 +36,43 @@ TOPICS = ["Usage", "The language", "Functions", "Output", "Pipelines", "Seeing t
           "How the code is laid out"]
 
 
-def run_shell(command: str):
-    """``command`` in bash, with `autodiff` this checkout's ``python -m autodiff_cli``."""
+def run_shell(command: str, terminal_columns: int | None = None) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of ``command`` in bash, `autodiff` being this checkout's
+    ``python -m autodiff_cli``: in pipes at 80 columns, or with stderr on a terminal of
+    ``terminal_columns`` (no colour: what the page can show)."""
     script = f'autodiff() {{ "{sys.executable}" -m autodiff_cli "$@"; }}\nset -o pipefail\n{command}\n'
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
-    env.update({"PYTHONPATH": str(ROOT), "COLUMNS": "80", "LINES": "25"})
-    return subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env,
-                          cwd=ROOT, timeout=120)
+    env["PYTHONPATH"] = str(ROOT)
+    if terminal_columns is None:
+        env.update({"COLUMNS": "80", "LINES": "25"})
+        proc = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env,
+                              cwd=ROOT, timeout=120)
+        return proc.returncode, proc.stdout, proc.stderr
+    for name in ("COLUMNS", "LINES"):
+        env.pop(name, None)
+    env.update({"TERM": "xterm-256color", "NO_COLOR": "1"})
+    main, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 50, terminal_columns, 0, 0))
+    with subprocess.Popen(["bash", "-c", script], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=terminal, env=env, cwd=ROOT) as proc:
+        os.close(terminal)
+        out = bytearray()
+        reader = threading.Thread(target=lambda: out.extend(proc.stdout.read()))
+        reader.start()
+        shown = bytearray()
+        while True:
+            try:
+                data = os.read(main, 65536)
+            except OSError:  # EIO: every writer closed the terminal
+                break
+            if not data:
+                break
+            shown.extend(data)
+        reader.join(120)
+        code = proc.wait(120)
+    os.close(main)
+    # A terminal turns each new line into CR LF.
+    return code, out.decode(), shown.decode().replace("\r\n", "\n")
 
 
 def shows_an_error(shown: str) -> bool:
@@ -47,12 +83,23 @@ def shows_an_error(shown: str) -> bool:
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: f"{e.page}: {e.command[:50]}")
 def test_the_example_prints_what_the_page_shows(example):
     assert "autodiff " in example.command, example.command
-    proc = run_shell(example.command)
-    assert "Traceback" not in proc.stderr, proc.stderr[-2000:]
-    assert example.shown in (proc.stdout + proc.stderr, proc.stderr + proc.stdout), (
-        f"{example.page}: `$ {example.command}` now prints\n{proc.stdout}{proc.stderr}")
+    code, out, err = run_shell(example.command, example.terminal_columns)
+    assert "Traceback" not in err, err[-2000:]
+    assert example.shown in (out + err, err + out), (
+        f"{example.page}: `$ {example.command}` now prints\n{out}{err}")
     # An error line shown means a failing exit code; none shown, success.
-    assert (proc.returncode != 0) == shows_an_error(example.shown), proc.returncode
+    assert (code != 0) == shows_an_error(example.shown), code
+
+
+def test_a_block_marked_for_a_terminal_runs_with_stderr_on_one_of_that_width():
+    marked = [e for e in EXAMPLES if e.terminal_columns]
+    assert {(e.page, e.terminal_columns) for e in marked} == {("README.md", 80),
+                                                                ("docs/trace-and-graph.md", 80)}
+    assert all("--trace" in e.command for e in marked)
+    probe = f'"{sys.executable}" -c "import os; print(os.isatty(2), os.get_terminal_size(2).columns' \
+            ', file=__import__(\'sys\').stderr)"'
+    assert run_shell(probe, 57) == (0, "", "True 57\n")
+    assert run_shell(probe.replace(", os.get_terminal_size(2).columns", ""))[1:] == ("", "False\n")
 
 
 SESSIONS = [(path, block) for path in pages() for block in fenced_blocks(read(path), "python")
