@@ -1,6 +1,7 @@
 """The README and docs/ document what the code does: the functions table and the set-up
 commands come from the code (their examples are run by test_docs.py)."""
 
+import math
 import re
 
 from autodiff_cli.core import registry
@@ -51,3 +52,13 @@ def test_the_readme_is_a_first_read_that_links_the_reference():
     for shown in ("--trace", "autodiff diff", "--order 100", "--points"):
         assert any(shown in command for command in commands), shown
     assert "](docs/README.md)" in README.split("## Documentation", 1)[1]
+
+
+def test_the_readme_order_100_example_is_the_closed_form():
+    """The n-th derivative of 1/(1-x) at 0.5 is n!*2^(n+1), to the last digit (test_docs.py
+    checks that the lines shown are what the program prints)."""
+    block = README.split('$ autodiff eval "1/(1-x)" --x 0.5 --order 100 | tail -2\n', 1)[1]
+    lines = block.split("```", 1)[0].splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["d99f/dx99", "d100f/dx100"]
+    for n, line in zip((99, 100), lines):
+        assert float(line.split("\t")[1]) == float(math.factorial(n) * 2 ** (n + 1))
