@@ -253,9 +253,10 @@ def test_the_readme_plot_runs_as_shown(cli):
     for args, out, err in examples:
         run = cli(*args, env={"COLUMNS": "80", "LINES": "25"})
         assert (run.code, run.out, run.err) == (0, out, err)
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "autodiff plot EXPR --x A:B" in readme.split("## Usage", 1)[1].split("## ", 1)[0]
-    assert "](docs/plot.svg)" in readme
+    from docs_pages import section as docs_section
+
+    assert "autodiff plot EXPR --x A:B" in docs_section("Usage").split("## ", 1)[0]
+    assert "](plot.svg)" in docs_section("Plots")  # docs/plots.md shows docs/plot.svg
     assert ET.parse(ROOT / "docs" / "plot.svg").getroot().tag == S + "svg"
 
 

@@ -289,7 +289,9 @@ def test_no_progress_bar_in_a_pipe(cli):
 
 
 def test_the_readme_examples_are_what_the_tool_prints(cli):
-    readme = (ROOT / "README.md").read_text()
+    from docs_pages import section as docs_section
+
+    readme = docs_section("Pipelines")
     points = cli("eval", "x*y + sin(x)", "--points", "-", input="x,y\n1,2\n3,4\n")
     assert points.out in readme
     lines = cli("eval", "-", "--each-line", "--x", "2", input="x^2\nsin(x)*x\n2+*3\n")

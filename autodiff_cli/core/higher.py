@@ -63,7 +63,7 @@ def series(program, values: dict, name: str, degree: int) -> dict:
 
 
 def _check_shapes(program, data: dict) -> None:
-    """Vectors are allowed only where every order stays element-wise (see the README)."""
+    """Vectors are allowed only where every order stays element-wise (docs/higher-orders.md)."""
     shapes = {np.shape(x) for x in data.values()}
     if shapes <= {()}:
         return

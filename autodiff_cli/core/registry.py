@@ -7,7 +7,7 @@ through it (higher orders; ``taylor.generic`` makes one from a derivative), a
 sampling domain for the gradient-check tests, the derivative as text for the docs,
 and a sympy template that the tests use as an oracle (the tool never imports sympy).
 
-``autodiff functions``, the README table and the test-suite all read this table.
+``autodiff functions``, the table in docs/functions.md and the test-suite all read this table.
 To add a function, add one ``define(...)`` call below.
 """
 
