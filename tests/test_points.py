@@ -55,9 +55,13 @@ def test_json_lines_one_object_per_row(cli):
     r = cli("eval", "log(x)", "--points", "-", "--format", "json",
             input="x,tag\n1,a\n0,b\n")
     docs = [json.loads(line) for line in r.out.splitlines()]
+    at_zero = json.loads(cli("eval", "log(x)", "--x", "0", "--format", "json").out)["warnings"]
+    assert at_zero  # eval warns at 0, and so does the row
     assert docs == [
-        {"inputs": {"x": 1.0, "tag": "a"}, "value": 0.0, "gradient": {"x": 1.0}},
-        {"inputs": {"x": 0.0, "tag": "b"}, "value": "-inf", "gradient": {"x": "inf"}},
+        {"line": 2, "expression": "log(x)", "inputs": {"x": 1.0, "tag": "a"}, "value": 0.0,
+         "gradient": {"x": 1.0}, "warnings": []},
+        {"line": 3, "expression": "log(x)", "inputs": {"x": 0.0, "tag": "b"}, "value": "-inf",
+         "gradient": {"x": "inf"}, "warnings": at_zero},
     ]
     assert "warning" in r.err
 
@@ -328,20 +332,35 @@ def test_order_adds_the_higher_derivatives_of_each_row(cli, expr, order, wrt):
 
 
 @pytest.mark.parametrize("program,extra", [("x*y + sin(x)", []), ("x^3 * y", ["--order", "3"]),
-                                           ("x^2 * y + log(y)", ["--order", "2"])])
+                                           ("x^2 * y + log(y)", ["--order", "2"]),
+                                           ("log(y)*x", ["--order", "4", "--wrt", "y"]),
+                                           ("x*y, log(y) + x", []),
+                                           ("sum(v*x) + log(y)", ["--v", "1,2"])])
 def test_the_fast_json_rows_are_the_record_of_each_point(cli, program, extra):
     """--points writes its JSON Lines from strings, for speed; each line must be exactly the
-    record views/record.py builds for that point (less the per-run keys)."""
+    record views/record.py builds for that point, key for key and in the same order, with
+    the same warnings (also where a row is not finite), less the error bounds: --points
+    computes none (plain rows have no room for them)."""
     from autodiff_cli.views import record
 
-    rows = [(1.5, 2.0), (-0.25, 3.0), (2.0, 0.5)]
+    rows = [(1.5, 2.0), (-0.25, 3.0), (2.0, 0.0), (2.0, 0.5), (1.0, -1.0)]
     text = "x,y\n" + "".join(f"{x},{y}\n" for x, y in rows)
     r = cli("eval", program, "--points", "-", "--format", "json", *extra, input=text)
     assert r.code == 0, r.err
-    order = int(extra[1]) if extra else 1
-    for line, (x, y) in zip(r.out.splitlines(), rows):
-        doc = record.document(evaluate(program, x=x, y=y, order=order))
-        # Per-run keys are not per row; --points computes no error bounds (no room in plain rows).
-        skipped = ("expression", "warnings", "derivative_bounds")
-        expected = {k: v for k, v in doc.items() if k not in skipped}
-        assert json.loads(line) == expected
+    options = dict(zip(extra[::2], extra[1::2]))
+    order = int(options.get("--order", 1))
+    wrt = options.get("--wrt")
+    given = {"v": np.array([1.0, 2.0])} if "--v" in options else {}
+    lines = r.out.splitlines()
+    assert len(lines) == len(rows)
+    warned = 0
+    for n, (line, (x, y)) in enumerate(zip(lines, rows), start=2):
+        alone = evaluate(program, x=x, y=y, order=order, wrt=wrt, bounds=False, **given)
+        expected = record.document(alone, before={"line": n})
+        expected.pop("derivative_bounds", None)
+        got = json.loads(line)
+        assert got == json.loads(json.dumps(expected)), line
+        assert list(got) == list(expected)  # the same keys in the same order
+        warned += bool(got["warnings"])
+    if "log" in program:  # log(y) at y = 0 and y = -1: the rows that are not finite
+        assert warned >= 2
