@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import select
 import signal
 import subprocess
@@ -272,6 +273,9 @@ def _through_a_terminal(args, input_chunks, pause: float):
         proc.stdin.flush()
         read_terminal(pause)
     proc.stdin.close()
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        read_terminal(0.1)  # keep the terminal drained: a full one would block the child
     reader.join(30)
     proc.wait(30)
     read_terminal(0.3)
@@ -280,11 +284,24 @@ def _through_a_terminal(args, input_chunks, pause: float):
 
 
 def test_a_progress_bar_on_a_terminal_for_long_runs():
+    """From a pipe: rows done and rows per second; no time left (the total is not known)."""
     out, shown = _through_a_terminal(["eval", EXPR, "--points", "-"],
                                      [b"x,y\n" + rows_csv(1000), rows_csv(1000),
                                       rows_csv(1000)], pause=0.8)
     assert b"points" in shown and b"\x1b[" in shown
+    assert re.search(rb"[23],000 rows [0-9,]+ rows/s", shown), shown
+    assert b" left" not in shown
     assert b"\x1b" not in out and out.count(b"\n") == 3001
+
+
+def test_the_progress_bar_of_a_file_shows_the_time_left(tmp_path):
+    """A file's size is known: the bar says how long is left. --order 3 makes the run last."""
+    path = tmp_path / "points.csv"
+    path.write_bytes(b"x,y\n" + rows_csv(200_000))
+    out, shown = _through_a_terminal(["eval", EXPR, "--points", str(path), "--order", "3"],
+                                     [], pause=0)
+    assert re.search(rb"[0-9,]+ rows [0-9,]+ rows/s \d+:\d\d left", shown), shown
+    assert out.count(b"\n") == 200_001
 
 
 def test_no_progress_bar_in_a_pipe(cli):

@@ -60,8 +60,8 @@ class Report:
             more = self.nonfinite - len(self.nonfinite_lines)
             named = ", ".join(map(str, self.nonfinite_lines)) + (f" and {more:,} more"
                                                                    if more else "")
-            rows = "row has" if self.nonfinite == 1 else "rows have"
-            self._warn(f"{self.nonfinite:,} of {evaluated:,} {rows} a result that is not "
+            has = "has" if self.nonfinite == 1 else "have"
+            self._warn(f"{self.nonfinite:,} of {evaluated:,} rows {has} a result that is not "
                        f"finite: line{'s' if self.nonfinite > 1 else ''} {named}")
         if not self.skipped:
             return
