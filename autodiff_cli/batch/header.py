@@ -99,8 +99,8 @@ def _missing_hint(name: str, line: str, number: int, columns: list[str],
     if len(columns) == 1 and re.search(r"[^\w.]", columns[0]):  # 'x;y', 'x|y': not a name
         how = ("is --delimiter right? (without it the separator is detected)" if option
                else "the separator must be ',', ';', tab or whitespace")
-        return (f"the header (line {number}) was read as one column, "
-                f"'{shorten(columns[0])}': {how}")
+        return (f"the header was read as one column, '{shorten(columns[0])}' (line "
+                f"{number}): {how}")
     if all(NUMBER.match(c) for c in columns if c):
         return (f"the first line (line {number}), '{shorten(line.strip())}', looks like data, "
                 f"not names: the first line names the columns, for example: "
