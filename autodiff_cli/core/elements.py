@@ -20,7 +20,10 @@ from .nested import backward_pass, clear_gradients
 
 
 MAX_ENTRIES = 10_000_000  # a Jacobian or Hessian larger than this is refused
-BATCH_ENTRIES = 1 << 20  # numbers in each array of a batched pass (8 MB): rows per pass
+# Numbers in each array of a batched pass (1 MB), which sets its rows: memory stays bounded
+# whatever the size of the Hessian, and arrays that fit in cache run fastest (128 to 256 rows
+# of 1000 elements measured about 2.5x faster than all 1000 at once).
+BATCH_ENTRIES = 1 << 17
 
 
 def _check_size(rows: int, columns: int, what: str) -> None:
@@ -119,8 +122,9 @@ def batched_hessian(program, data: dict, names: list[str]) -> dict:
                     rows.append(np.zeros((stop - start, size)))
                     continue
                 # Rows start..stop-1 of the identity, each shaped like the variable.
-                seed = np.eye(count)[start:stop].reshape((stop - start,)
-                                                         + np.shape(gradient.data))
+                seed = np.zeros((stop - start, count))
+                seed[np.arange(stop - start), np.arange(start, stop)] = 1.0
+                seed = seed.reshape((stop - start,) + np.shape(gradient.data))
                 found = batched_backward([(gradient, seed)], stop - start, every)
                 rows.append(_flat_block([found[id(graph.inputs[b])] for b in names],
                                         stop - start, data, names))
