@@ -181,3 +181,18 @@ def test_random_programs_match_the_rows_and_sympy(expr, v, x, y):
     subs = {SYMBOLS["x"]: x, SYMBOLS["y"]: y, **dict(zip(V, v))}
     exact = sp.hessian(total, variables).xreplace(subs).evalf(30)
     assert np.allclose(ours, np.array(exact.tolist(), dtype=float), rtol=1e-8, atol=1e-8), text
+
+
+def test_passes_in_threads_share_no_state():
+    """The batch lives in the pass's arguments and locals: threads running batched passes
+    at once get what each gets alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cases = [(text, {"x": np.linspace(-1.0, 1.0, n), "s": 0.3 * n})
+             for n in (3, 5, 8) for text in ("logsumexp(x)*s + prod(x)", "norm(x)^3 + s*max(x)")]
+    alone = [printed(batched_hessian(parse(t), d, ["x", "s"])) for t, d in cases]
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(5):
+            together = pool.map(lambda c: printed(batched_hessian(parse(c[0]), c[1], ["x", "s"])),
+                                cases)
+            assert list(together) == alone
