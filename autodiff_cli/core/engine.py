@@ -292,7 +292,8 @@ def _sum_to_data(x, shape):
 def sum_to(x: Variable, shape) -> Variable:
     spec = InternalSpec("sum_to", lambda d: _sum_to_data(np.asarray(d), shape),
                     lambda xs, y, gy: (broadcast_to(gy, np.shape(xs[0])),),
-                    batched=lambda xs, y, gy: (np.broadcast_to(gy, gy.shape[:1] + xs[0].shape),))
+                    batched=lambda xs, y, gy: (
+                        np.broadcast_to(gy, gy.shape[:1] + np.shape(xs[0])),))
     return apply(spec, x)
 
 
