@@ -154,6 +154,7 @@ def _xlogy(a, b):
 
 _SLOPE = engine.InternalSpec("pow_slope", _slope, _slope_backward, selective=True)
 _XLOGY = engine.InternalSpec("xlogy", _xlogy, lambda xs, y, g: (g * log(xs[1]), g * xs[0] / xs[1]))
+_SLOPE.batched = _XLOGY.batched = "elementwise"  # core/batched.py runs their formulas as written
 
 
 def _pow_backward(xs, y, g, needs):
@@ -300,8 +301,8 @@ define("min", 2, np.minimum, _min_backward, taylor="minimum",
 
 
 def _spread(g, x):
-    """The gradient of a reduction, spread back over the vector's shape."""
-    return broadcast_to(g, np.shape(raw(x)))
+    """The gradient of a reduction, spread over the vector's shape (behind a batch axis too)."""
+    return broadcast_to(g, np.broadcast_shapes(np.shape(raw(g)), np.shape(raw(x))))
 
 
 def _prod_except(x):
@@ -321,6 +322,8 @@ def _prod_except_backward(xs, y, g):
 
 
 _PROD_EXCEPT = engine.InternalSpec("prod_except", _prod_except, _prod_except_backward)
+# The same on a batch of seeds (core/batched.py): each row sums along its own vector.
+_PROD_EXCEPT.batched = lambda xs, y, g: ((np.sum(g * y, -1, keepdims=True) - g * y) / xs[0],)
 
 
 def _extreme_backward(xs, y, g):
