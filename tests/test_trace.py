@@ -104,10 +104,9 @@ def test_bad_input_with_trace_is_an_error_not_a_traceback(cli, bad):
 
 
 def test_readme_shows_the_real_trace(cli):
-    from pathlib import Path
+    from docs_pages import section as docs_section
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Seeing the backward pass"):]
+    section = docs_section("Seeing the backward pass")
     start = section.index("```console\n") + len("```console\n")
     block = section[start:section.index("\n```", start)]
     command, _, shown = block.partition("\n")

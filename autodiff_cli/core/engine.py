@@ -311,9 +311,12 @@ class InternalSpec:
     """A spec for functions used inside backward formulas and the engine (broadcasting,
     safe products), not part of the user's language."""
 
-    def __init__(self, name, forward, backward, selective=False):
+    def __init__(self, name, forward, backward, selective=False, batched=None):
         self.name, self.forward, self.backward = name, forward, backward
         self.selective = selective  # as in registry.Spec
+        # How core/batched.py runs the backward on a batch of seeds: "elementwise" (as
+        # written), a formula of its own (xs, y, gy) -> gxs, or None (refused).
+        self.batched = batched
 
 
 def _sum_to_data(x, shape):
@@ -329,7 +332,9 @@ def _sum_to_data(x, shape):
 
 def sum_to(x: Variable, shape) -> Variable:
     spec = InternalSpec("sum_to", lambda d: _sum_to_data(np.asarray(d), shape),
-                    lambda xs, y, gy: (broadcast_to(gy, np.shape(xs[0])),))
+                    lambda xs, y, gy: (broadcast_to(gy, np.shape(xs[0])),),
+                    batched=lambda xs, y, gy: (
+                        np.broadcast_to(gy, gy.shape[:1] + np.shape(xs[0])),))
     return apply(spec, x)
 
 
@@ -337,5 +342,6 @@ def broadcast_to(x: Variable, shape) -> Variable:
     if np.shape(x) == shape:
         return x
     spec = InternalSpec("broadcast_to", lambda d: np.broadcast_to(d, shape).copy(),
-                    lambda xs, y, gy: (sum_to(gy, np.shape(xs[0])),))
+                    lambda xs, y, gy: (sum_to(gy, np.shape(xs[0])),),
+                    batched=lambda xs, y, gy: (gy,))  # the batched pass sums it to x's shape
     return apply(spec, x)

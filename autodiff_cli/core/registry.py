@@ -7,7 +7,7 @@ through it (higher orders; ``taylor.generic`` makes one from a derivative), a
 sampling domain for the gradient-check tests, the derivative as text for the docs,
 and a sympy template that the tests use as an oracle (the tool never imports sympy).
 
-``autodiff functions``, the README table and the test-suite all read this table.
+``autodiff functions``, the table in docs/functions.md and the test-suite all read this table.
 To add a function, add one ``define(...)`` call below.
 """
 
@@ -156,6 +156,7 @@ def _xlogy(a, b):
 
 _SLOPE = engine.InternalSpec("pow_slope", _slope, _slope_backward, selective=True)
 _XLOGY = engine.InternalSpec("xlogy", _xlogy, lambda xs, y, g: (g * log(xs[1]), g * xs[0] / xs[1]))
+_SLOPE.batched = _XLOGY.batched = "elementwise"  # core/batched.py runs their formulas as written
 
 
 def _pow_backward(xs, y, g, needs):
@@ -302,8 +303,8 @@ define("min", 2, np.minimum, _min_backward, taylor="minimum",
 
 
 def _spread(g, x):
-    """The gradient of a reduction, spread back over the vector's shape."""
-    return broadcast_to(g, np.shape(raw(x)))
+    """The gradient of a reduction, spread over the vector's shape (behind a batch axis too)."""
+    return broadcast_to(g, np.broadcast_shapes(np.shape(raw(g)), np.shape(raw(x))))
 
 
 def _prod_except(x):
@@ -323,6 +324,8 @@ def _prod_except_backward(xs, y, g):
 
 
 _PROD_EXCEPT = engine.InternalSpec("prod_except", _prod_except, _prod_except_backward)
+# The same on a batch of seeds (core/batched.py): each row sums along its own vector.
+_PROD_EXCEPT.batched = lambda xs, y, g: ((np.sum(g * y, -1, keepdims=True) - g * y) / xs[0],)
 
 
 def _extreme_backward(xs, y, g):
