@@ -43,6 +43,7 @@ class Spec:
     notes: str = ""
     params: tuple = ()  # the argument names the docs use, where the default would mislead
     selective: bool = False  # backward takes a 4th argument: which inputs need a gradient
+    reads: str | None = None  # what backward reads for each input's gradient (core/keep.py)
 
     @property
     def signature(self) -> str:
@@ -106,9 +107,9 @@ UNIT = (-0.9, 0.9)
 # The operators, not np.add & co: on numpy float64 scalars `a * b` costs 70 ns and
 # np.multiply(a, b) a microsecond; on arrays they are the same ufunc. Operands are
 # always numpy data (as_data), so 1/0 is inf with numpy's rules, never ZeroDivisionError.
-define("add", 2, operator.add, lambda xs, y, g: (g, g), taylor="add", symbols=("+",),
+define("add", 2, operator.add, lambda xs, y, g: (g, g), taylor="add", symbols=("+",), reads="|",
        derivative="d/dx = 1, d/dy = 1", summary="x + y", domain=(R, R), sympy="x0 + x1")
-define("sub", 2, operator.sub, lambda xs, y, g: (g, -g), taylor="sub", symbols=("-",),
+define("sub", 2, operator.sub, lambda xs, y, g: (g, -g), taylor="sub", symbols=("-",), reads="|",
        derivative="d/dx = 1, d/dy = -1", summary="x - y", domain=(R, R), sympy="x0 - x1")
 
 
@@ -123,11 +124,12 @@ def _div_backward(xs, y, g, needs):
 
 
 define("mul", 2, operator.mul, _mul_backward, taylor="mul_", symbols=("*",), selective=True,
-       derivative="d/dx = y, d/dy = x", summary="x * y", domain=(R, R), sympy="x0 * x1")
-define("div", 2, operator.truediv, _div_backward, taylor="div", symbols=("/",),
+       derivative="d/dx = y, d/dy = x", summary="x * y", domain=(R, R), sympy="x0 * x1",
+       reads="x1|x0")
+define("div", 2, operator.truediv, _div_backward, taylor="div", symbols=("/",), reads="x1|x0 x1",
        selective=True, derivative="d/dx = 1/y, d/dy = -x/y^2", summary="x / y", domain=(R, POS),
        sympy="x0 / x1")
-define("neg", 1, operator.neg, lambda xs, y, g: (-g,), taylor="neg", symbols=("-",),
+define("neg", 1, operator.neg, lambda xs, y, g: (-g,), taylor="neg", symbols=("-",), reads="",
        derivative="-1", summary="-x", domain=(R,), sympy="-x0")
 
 
@@ -167,44 +169,47 @@ def _pow_backward(xs, y, g, needs):
     return gx, gp
 
 
-define("pow", 2, np.power, _pow_backward, taylor="power", symbols=("^", "**"),
+define("pow", 2, np.power, _pow_backward, taylor="power", symbols=("^", "**"), reads="x0 x1|x0 y",
        derivative="d/dx = y*x^(y-1), d/dy = x^y*log(x)", summary="x ^ y (also x ** y)",
        domain=(POS, R), sympy="x0 ** x1", selective=True)
-define("square", 1, np.square, lambda xs, y, g: (g * 2 * xs[0],), taylor="square",
+define("square", 1, np.square, lambda xs, y, g: (g * 2 * xs[0],), taylor="square", reads="x0",
        derivative="2*x", summary="x^2", domain=(R,), sympy="x0**2")
-define("sqrt", 1, np.sqrt, lambda xs, y, g: (g / (2 * y),), taylor="sqrt",
+define("sqrt", 1, np.sqrt, lambda xs, y, g: (g / (2 * y),), taylor="sqrt", reads="y",
        derivative="1/(2*sqrt(x))", summary="square root", domain=(POS,), sympy="sqrt(x0)")
-define("cbrt", 1, np.cbrt, lambda xs, y, g: (g / (3 * square(y)),), taylor="cbrt",
+define("cbrt", 1, np.cbrt, lambda xs, y, g: (g / (3 * square(y)),), taylor="cbrt", reads="y",
        derivative="1/(3*cbrt(x)^2)", summary="cube root (real, also for x < 0)", domain=(POS,),
        sympy="x0**(S(1)/3)")
 
 # --- exponentials and logarithms ------------------------------------------------
-define("exp", 1, np.exp, lambda xs, y, g: (g * y,), taylor="exp", derivative="exp(x)",
+define("exp", 1, np.exp, lambda xs, y, g: (g * y,), taylor="exp", derivative="exp(x)", reads="y",
        summary="e^x", domain=(R,), sympy="exp(x0)")
-define("expm1", 1, np.expm1, lambda xs, y, g: (g * (y + 1),), taylor="expm1",
+define("expm1", 1, np.expm1, lambda xs, y, g: (g * (y + 1),), taylor="expm1", reads="y",
        derivative="exp(x)", summary="e^x - 1, accurate near 0", domain=(R,), sympy="exp(x0) - 1")
-define("log", 1, np.log, lambda xs, y, g: (g / xs[0],), taylor="log", derivative="1/x",
+define("log", 1, np.log, lambda xs, y, g: (g / xs[0],), taylor="log", derivative="1/x", reads="x0",
        summary="natural logarithm", domain=(POS,), sympy="log(x0)")
-define("log1p", 1, np.log1p, lambda xs, y, g: (g / (xs[0] + 1),), taylor="log1p",
+define("log1p", 1, np.log1p, lambda xs, y, g: (g / (xs[0] + 1),), taylor="log1p", reads="x0",
        derivative="1/(1+x)", summary="log(1 + x), accurate near 0", domain=((-0.8, 3.0),),
        sympy="log(1 + x0)")
-define("log2", 1, np.log2, lambda xs, y, g: (g / (xs[0] * math.log(2)),), taylor="log2",
+define("log2", 1, np.log2, lambda xs, y, g: (g / (xs[0] * math.log(2)),), taylor="log2", reads="x0",
        derivative="1/(x*log(2))", summary="base-2 logarithm", domain=(POS,), sympy="log(x0, 2)")
 define("log10", 1, np.log10, lambda xs, y, g: (g / (xs[0] * math.log(10)),), taylor="log10",
-       derivative="1/(x*log(10))", summary="base-10 logarithm", domain=(POS,), sympy="log(x0, 10)")
+       derivative="1/(x*log(10))", summary="base-10 logarithm", domain=(POS,), sympy="log(x0, 10)",
+       reads="x0")
 
 # --- trigonometric --------------------------------------------------------------
-define("sin", 1, np.sin, lambda xs, y, g: (g * cos(xs[0]),), taylor="sin",
+define("sin", 1, np.sin, lambda xs, y, g: (g * cos(xs[0]),), taylor="sin", reads="x0",
        derivative="cos(x)", summary="sine", domain=(R,), sympy="sin(x0)")
-define("cos", 1, np.cos, lambda xs, y, g: (-g * sin(xs[0]),), taylor="cos",
+define("cos", 1, np.cos, lambda xs, y, g: (-g * sin(xs[0]),), taylor="cos", reads="x0",
        derivative="-sin(x)", summary="cosine", domain=(R,), sympy="cos(x0)")
-define("tan", 1, np.tan, lambda xs, y, g: (g * (1 + square(y)),), taylor="tan",
+define("tan", 1, np.tan, lambda xs, y, g: (g * (1 + square(y)),), taylor="tan", reads="y",
        derivative="1 + tan(x)^2", summary="tangent", domain=((-1.2, 1.2),), sympy="tan(x0)")
 define("asin", 1, np.arcsin, lambda xs, y, g: (g / sqrt(1 - square(xs[0])),), taylor="asin",
-       derivative="1/sqrt(1-x^2)", summary="inverse sine", domain=(UNIT,), sympy="asin(x0)")
+       derivative="1/sqrt(1-x^2)", summary="inverse sine", domain=(UNIT,), sympy="asin(x0)",
+       reads="x0")
 define("acos", 1, np.arccos, lambda xs, y, g: (-g / sqrt(1 - square(xs[0])),), taylor="acos",
-       derivative="-1/sqrt(1-x^2)", summary="inverse cosine", domain=(UNIT,), sympy="acos(x0)")
-define("atan", 1, np.arctan, lambda xs, y, g: (g / (1 + square(xs[0])),), taylor="atan",
+       derivative="-1/sqrt(1-x^2)", summary="inverse cosine", domain=(UNIT,), sympy="acos(x0)",
+       reads="x0")
+define("atan", 1, np.arctan, lambda xs, y, g: (g / (1 + square(xs[0])),), taylor="atan", reads="x0",
        derivative="1/(1+x^2)", summary="inverse tangent", domain=(R,), sympy="atan(x0)")
 
 
@@ -214,26 +219,26 @@ def _atan2_backward(xs, y, g):
     return g * b / r2, -g * a / r2
 
 
-define("atan2", 2, np.arctan2, _atan2_backward, taylor="atan2",
+define("atan2", 2, np.arctan2, _atan2_backward, taylor="atan2", reads="x0 x1|x0 x1",
        derivative="d/dy = x/(x^2+y^2), d/dx = -y/(x^2+y^2)",
        summary="angle of the point (x, y), as atan2(y, x)", domain=(R, POS), sympy="atan2(x0, x1)",
        params=("y", "x"))
 
 # --- hyperbolic -----------------------------------------------------------------
-define("sinh", 1, np.sinh, lambda xs, y, g: (g * cosh(xs[0]),), taylor="sinh",
+define("sinh", 1, np.sinh, lambda xs, y, g: (g * cosh(xs[0]),), taylor="sinh", reads="x0",
        derivative="cosh(x)", summary="hyperbolic sine", domain=(R,), sympy="sinh(x0)")
-define("cosh", 1, np.cosh, lambda xs, y, g: (g * sinh(xs[0]),), taylor="cosh",
+define("cosh", 1, np.cosh, lambda xs, y, g: (g * sinh(xs[0]),), taylor="cosh", reads="x0",
        derivative="sinh(x)", summary="hyperbolic cosine", domain=(R,), sympy="cosh(x0)")
-define("tanh", 1, np.tanh, lambda xs, y, g: (g * (1 - square(y)),), taylor="tanh",
+define("tanh", 1, np.tanh, lambda xs, y, g: (g * (1 - square(y)),), taylor="tanh", reads="y",
        derivative="1 - tanh(x)^2", summary="hyperbolic tangent", domain=(R,), sympy="tanh(x0)")
 define("asinh", 1, np.arcsinh, lambda xs, y, g: (g / sqrt(square(xs[0]) + 1),),
-       taylor="asinh", derivative="1/sqrt(x^2+1)", summary="inverse hyperbolic sine",
+       taylor="asinh", derivative="1/sqrt(x^2+1)", summary="inverse hyperbolic sine", reads="x0",
        domain=(R,), sympy="asinh(x0)")
 define("acosh", 1, np.arccosh, lambda xs, y, g: (g / sqrt(square(xs[0]) - 1),),
-       taylor="acosh", derivative="1/sqrt(x^2-1)", summary="inverse hyperbolic cosine",
+       taylor="acosh", derivative="1/sqrt(x^2-1)", summary="inverse hyperbolic cosine", reads="x0",
        domain=((1.2, 4.0),), sympy="acosh(x0)")
 define("atanh", 1, np.arctanh, lambda xs, y, g: (g / (1 - square(xs[0])),), taylor="atanh",
-       derivative="1/(1-x^2)", summary="inverse hyperbolic tangent", domain=(UNIT,),
+       derivative="1/(1-x^2)", summary="inverse hyperbolic tangent", domain=(UNIT,), reads="x0",
        sympy="atanh(x0)")
 
 # --- neural-network staples -----------------------------------------------------
@@ -247,30 +252,31 @@ def _softplus(x):
     return np.logaddexp(0.0, x)  # log(1 + e^x) without overflow
 
 
-define("sigmoid", 1, _sigmoid, lambda xs, y, g: (g * y * (1 - y),), taylor="sigmoid",
+define("sigmoid", 1, _sigmoid, lambda xs, y, g: (g * y * (1 - y),), taylor="sigmoid", reads="y",
        derivative="sigmoid(x)*(1-sigmoid(x))", summary="1/(1+e^-x)", domain=(R,),
        sympy="1/(1 + exp(-x0))")
 define("softplus", 1, _softplus, lambda xs, y, g: (g * sigmoid(xs[0]),), taylor="softplus",
-       derivative="sigmoid(x)", summary="log(1 + e^x)", domain=(R,), sympy="log(1 + exp(x0))")
+       derivative="sigmoid(x)", summary="log(1 + e^x)", domain=(R,), sympy="log(1 + exp(x0))",
+       reads="x0")
 
 _near_zero = lambda x: abs(x) < 0.05  # noqa: E731
 define("relu", 1, lambda x: np.maximum(x, 0.0), lambda xs, y, g: (g * const(raw(xs[0]) > 0),),
-       taylor="relu", derivative="1 if x > 0 else 0", summary="max(x, 0)", domain=(R,),
+       taylor="relu", derivative="1 if x > 0 else 0", summary="max(x, 0)", domain=(R,), reads="x0",
        sympy="Max(x0, 0)", kink=_near_zero, notes="at the kink x = 0 the derivative is taken as 0")
 define("abs", 1, np.abs, lambda xs, y, g: (g * const(np.sign(raw(xs[0]))),), taylor="abs_",
-       derivative="sign(x)", summary="absolute value", domain=(R,), sympy="Abs(x0)",
+       derivative="sign(x)", summary="absolute value", domain=(R,), sympy="Abs(x0)", reads="x0",
        kink=_near_zero, notes="at the kink x = 0 the derivative is taken as 0")
 define("sign", 1, np.sign, lambda xs, y, g: (g * const(0.0),), taylor="sign", derivative="0",
        summary="the sign of x: -1, 0 or 1", domain=(R,), sympy="sign(x0)", kink=_near_zero,
        notes="a step: its derivative is 0, at the jump x = 0 too (diff writes abs' and "
-             "relu's derivatives with it)")
+             "relu's derivatives with it)", reads="")
 
 
 def _hypot_backward(xs, y, g):
     return g * xs[0] / y, g * xs[1] / y
 
 
-define("hypot", 2, np.hypot, _hypot_backward, taylor="hypot",
+define("hypot", 2, np.hypot, _hypot_backward, taylor="hypot", reads="x0 y|x1 y",
        derivative="d/dx = x/hypot(x,y), d/dy = y/hypot(x,y)",
        summary="sqrt(x^2 + y^2) without overflow", domain=(R, R), sympy="sqrt(x0**2 + x1**2)",
        kink=lambda x, y: abs(x) + abs(y) < 0.1,
@@ -290,11 +296,11 @@ def _min_backward(xs, y, g):
     return (g * const(_pick(raw(xs[1]), raw(xs[0]))), g * const(_pick(raw(xs[0]), raw(xs[1]))))
 
 
-define("max", 2, np.maximum, _max_backward, taylor="maximum",
+define("max", 2, np.maximum, _max_backward, taylor="maximum", reads="x0 x1|x0 x1",
        derivative="1 for the larger argument, 0 for the other", summary="the larger of x and y",
        domain=(R, R), sympy="Max(x0, x1)", kink=lambda x, y: abs(x - y) < 0.05,
        notes="at a tie each argument gets half the gradient")
-define("min", 2, np.minimum, _min_backward, taylor="minimum",
+define("min", 2, np.minimum, _min_backward, taylor="minimum", reads="x0 x1|x0 x1",
        derivative="1 for the smaller argument, 0 for the other", summary="the smaller of x and y",
        domain=(R, R), sympy="Min(x0, x1)", kink=lambda x, y: abs(x - y) < 0.05,
        notes="at a tie each argument gets half the gradient")
@@ -334,19 +340,19 @@ def _extreme_backward(xs, y, g):
     return (_spread(g, xs[0]) * const(hits / hits.sum()),)
 
 
-define("sum", 1, np.sum, lambda xs, y, g: (_spread(g, xs[0]),), taylor="total",
+define("sum", 1, np.sum, lambda xs, y, g: (_spread(g, xs[0]),), taylor="total", reads="",
        derivative="1 for each element", summary="sum of a vector's elements",
        domain=((-3.0, 3.0),), sympy="x0 + x1 + x2", reduces=True)
 define("mean", 1, np.mean, lambda xs, y, g: (_spread(g, xs[0]) / np.size(raw(xs[0])),),
-       taylor="mean", derivative="1/n for each element",
+       taylor="mean", derivative="1/n for each element", reads="",
        summary="mean of a vector's elements", domain=((-3.0, 3.0),), sympy="(x0 + x1 + x2)/3",
        reduces=True)
 define("prod", 1, np.prod, lambda xs, y, g: (_spread(g, xs[0]) * apply(_PROD_EXCEPT, xs[0]),),
-       taylor="prod", derivative="the product of the other elements",
+       taylor="prod", derivative="the product of the other elements", reads="x0",
        summary="product of a vector's elements", domain=((0.5, 2.0),), sympy="x0 * x1 * x2",
        reduces=True)
 define("norm", 1, lambda v: np.sqrt(np.sum(np.square(v))),
-       lambda xs, y, g: (_spread(g, xs[0]) * xs[0] / y,), taylor="norm",
+       lambda xs, y, g: (_spread(g, xs[0]) * xs[0] / y,), taylor="norm", reads="x0 y",
        derivative="v_i / norm(v)", summary="Euclidean length of a vector", domain=((0.2, 3.0),),
        sympy="sqrt(x0**2 + x1**2 + x2**2)", reduces=True,
        notes="at the zero vector the derivative is undefined (nan)")
@@ -367,7 +373,7 @@ def _softmax(v):
 
 
 define("logsumexp", 1, _logsumexp, lambda xs, y, g: (_spread(g, xs[0]) * _softmax(xs[0]),),
-       taylor="logsumexp", derivative="softmax(v)_i",
+       taylor="logsumexp", derivative="softmax(v)_i", reads="x0",
        summary="log(sum(exp(v))) without overflow", domain=((-3.0, 3.0),),
        sympy="log(exp(x0) + exp(x1) + exp(x2))", reduces=True)
 def _near_tie(v):
@@ -376,12 +382,12 @@ def _near_tie(v):
     return ordered.size > 1 and min(ordered[-1] - ordered[-2], ordered[1] - ordered[0]) < 0.05
 
 
-define("max", 1, np.max, _extreme_backward, taylor="vector_max",
+define("max", 1, np.max, _extreme_backward, taylor="vector_max", reads="x0 y",
        derivative="1 at the largest element (shared at ties)",
        summary="largest element of a vector", domain=((-3.0, 3.0),), sympy="Max(x0, x1, x2)",
        reduces=True, kink=_near_tie,
        notes="at a tie the gradient is shared equally among the largest elements")
-define("min", 1, np.min, _extreme_backward, taylor="vector_min",
+define("min", 1, np.min, _extreme_backward, taylor="vector_min", reads="x0 y",
        derivative="1 at the smallest element (shared at ties)",
        summary="smallest element of a vector", domain=((-3.0, 3.0),), sympy="Min(x0, x1, x2)",
        reduces=True, kink=_near_tie,
@@ -395,7 +401,7 @@ def _dot(a, b):
 define("dot", 2, _dot, lambda xs, y, g: (_spread(g, xs[0]) * xs[1], _spread(g, xs[1]) * xs[0]),
        taylor="dot", derivative="d/da = b, d/db = a", summary="dot product of two vectors",
        domain=((-3.0, 3.0), (-3.0, 3.0)), sympy="x0*x3 + x1*x4 + x2*x5", reduces=True,
-       params=("a", "b"))
+       params=("a", "b"), reads="x1|x0")
 
 # The registry's functions as callables on Variables, for the formulas above.
 add, sub, mul, div = op("add", 2), op("sub", 2), op("mul", 2), op("div", 2)
@@ -404,18 +410,11 @@ exp, log, sin, cos = op("exp", 1), op("log", 1), op("sin", 1), op("cos", 1)
 sinh, cosh, sigmoid, sum_ = op("sinh", 1), op("cosh", 1), op("sigmoid", 1), op("sum", 1)
 
 
-def _install_operators() -> None:
-    """Give Variable the arithmetic operators, each a registry function."""
-    def swap(f):
-        return lambda a, b: f(b, a)
-
-    Variable.__add__ = Variable.__radd__ = add
-    Variable.__sub__, Variable.__rsub__ = sub, swap(sub)
-    Variable.__mul__ = Variable.__rmul__ = mul
-    Variable.__truediv__, Variable.__rtruediv__ = div, swap(div)
-    Variable.__pow__, Variable.__rpow__ = pow_, swap(pow_)
-    Variable.__neg__ = neg
-    Variable.__pos__ = lambda a: a
-
-
-_install_operators()
+# Variable's arithmetic operators, each a registry function.
+Variable.__add__ = Variable.__radd__ = add
+Variable.__sub__, Variable.__rsub__ = sub, lambda a, b: sub(b, a)
+Variable.__mul__ = Variable.__rmul__ = mul
+Variable.__truediv__, Variable.__rtruediv__ = div, lambda a, b: div(b, a)
+Variable.__pow__, Variable.__rpow__ = pow_, lambda a, b: pow_(b, a)
+Variable.__neg__ = neg
+Variable.__pos__ = lambda a: a
