@@ -42,11 +42,11 @@ def run_eval(options: EvalOptions) -> int:
     result.warnings[:0] = warnings
     for message in result.warnings:
         terminal.warning(message, options.no_color)
-    extra = _show_trace(result, options.no_color) if options.trace else None
-    fmt = resolve_format(options.format)
     if options.digits is not None and not 1 <= options.digits <= 17:
         raise UsageError(f"--digits must be from 1 to 17, got {options.digits}",
                          hint="--digits 6")
+    extra = _show_trace(result, options) if options.trace else None
+    fmt = resolve_format(options.format)
     if fmt == "table":
         terminal.console(options.no_color).print(record.table(result, options.digits))
     elif fmt == "plain":
@@ -66,21 +66,26 @@ def _names(text: str | None) -> list[str] | None:
     return names
 
 
-def _show_trace(result, no_color: bool) -> dict:
-    """The trace on stderr (each backward pass under a heading naming its result, with
-    several), and the JSON member for it."""
+def _show_trace(result, options: EvalOptions) -> dict:
+    """The trace on stderr, and the JSON member for it: a table fitted to a terminal (each
+    backward pass under a heading naming its result), tab-separated lines for a file or a
+    pipe (a first column naming the result, with several)."""
     from ..views import trace as trace_view  # lazy by policy: only --trace shows it
 
-    console = terminal.error_console(no_color)
+    traces = result.traces if result.traces is not None else {None: result.trace}
+    if not terminal.is_terminal(sys.stderr) and any(t.steps for t in traces.values()):
+        sys.stderr.write(trace_view.lines(traces))
+    else:
+        console = terminal.error_console(options.no_color)
+        for name, trace in traces.items():
+            title = "backward pass" if name is None else f"backward pass of {name}"
+            console.print(trace_view.table(trace, title=title, digits=options.digits))
     if result.traces is None:
-        console.print(trace_view.table(result.trace))
         if result.derivatives is not None or result.hessian is not None:
             sys.stderr.write("autodiff: note: this is the first-order backward pass; higher "
                              "orders come from Taylor mode (pure derivatives) and a second "
                              "backward pass per row (the Hessian), which are not traced\n")
         return {"trace": trace_view.as_json(result.trace)}
-    for name, trace in result.traces.items():
-        console.print(trace_view.table(trace, title=f"backward pass of {name}"))
     return {"trace": {name: trace_view.as_json(t) for name, t in result.traces.items()}}
 
 
