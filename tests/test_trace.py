@@ -232,3 +232,9 @@ def test_several_results_get_a_result_column_in_a_pipe(cli):
     header, *rows = run.err.splitlines()
     assert header.startswith("result\tstep\t")
     assert [r.split("\t")[0] for r in rows] == ["f", "g"]
+
+
+def test_several_results_on_a_terminal_each_pass_under_its_heading():
+    err, _ = on_a_terminal(["eval", "f = x*y; g = sin(x); f, g", "--x", "1", "--y", "2",
+                            "--trace", "--format", "plain"], 100)
+    assert "backward pass of f from f" in err and "backward pass of g from g" in err

@@ -152,7 +152,11 @@ def run_graph(options: GraphOptions) -> int:
 
         drawn = structure(program, values)
         top, caption = drawn.output, structure_caption(drawn.given, drawn.missing)
-        sys.stderr.write(f"autodiff: note: {caption}{_misspelt(values, drawn.missing)}\n")
+        if output is not None or not sys.stdout.isatty():  # else the tree shows the caption
+            sys.stderr.write(f"autodiff: note: {caption}\n")
+        misspelt = _misspelt(values, drawn.missing)
+        if misspelt:
+            sys.stderr.write(f"autodiff: note: {misspelt}\n")
     for message in warnings:
         terminal.warning(message, options.no_color)
     ids = GraphIds.walk(top)
@@ -188,13 +192,13 @@ def structure_caption(given: list[str], missing: list[str]) -> str:
 
 
 def _misspelt(values: dict, missing: list[str]) -> str:
-    """'; --yy was given: did you mean --y?' when a value's name is close to a missing one."""
+    """'--yy was given: did you mean --y?' when a value's name is close to a missing one."""
     from ..errors import close_matches
 
     for given in values:
         near = close_matches(given, missing, n=1)
         if given not in missing and near:
-            return f"; --{given} was given: did you mean --{near[0]}?"
+            return f"--{given} was given: did you mean --{near[0]}?"
     return ""
 
 
