@@ -50,9 +50,7 @@ def _rounded(text: str, digits: int) -> str:
 def _label(labels: dict, node: str, digits: int | None) -> str:
     """A node's name; a constant's label is its value, shortened like the other numbers."""
     label = labels.get(node, node)
-    if digits is not None and any(c.isdigit() for c in label) and label[0] not in "vf":
-        return _rounded(label, digits)
-    return label
+    return label if digits is None else _rounded(label, digits)
 
 
 def _computes(step, labels, digits: int | None = None) -> str:
