@@ -111,17 +111,30 @@ def test_bad_input_with_trace_is_an_error_not_a_traceback(cli, bad):
     assert run.code == 2 and "Traceback" not in run.err
 
 
-def test_readme_shows_the_real_trace(cli):
+def test_the_docs_show_the_real_trace():
+    """Each documented run of the seed's trace (README.md or docs/, wherever it lives) shows
+    what the command prints: on an 80-column terminal, or with stderr saved to a file."""
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Seeing the backward pass"):]
-    start = section.index("```console\n") + len("```console\n")
-    block = section[start:section.index("\n```", start)]
-    command, _, shown = block.partition("\n")
-    assert command == f'$ autodiff eval "{SEED}" --x 2 --trace --format plain'
-    err, out = on_a_terminal(["eval", SEED, "--x", "2", "--trace", "--format", "plain"], 80)
-    assert err + out == shown + "\n"
+    root = Path(__file__).resolve().parent.parent
+    command = f'$ autodiff eval "{SEED}" --x 2 --trace --format plain'
+    args = ["eval", SEED, "--x", "2", "--trace", "--format", "plain"]
+    found = 0
+    for page in [root / "README.md", *sorted((root / "docs").rglob("*.md"))]:
+        for block in page.read_text(encoding="utf-8").split("```console\n")[1:]:
+            block = block[:block.index("\n```")]
+            if block.startswith(command + "\n"):  # on a terminal: the table
+                err, out = on_a_terminal(args, 80)
+                assert err + out == block.partition("\n")[2] + "\n", page
+                found += 1
+            elif block.startswith(command + " 2> trace.tsv\n"):  # saved: tab-separated lines
+                from conftest import run_cli
+
+                run = run_cli(*args)
+                assert block.partition("\n")[2] == (f"{run.out}$ cat trace.tsv\n{run.err}"
+                                                     .rstrip("\n")), page
+                found += 1
+    assert found, "no documented run of the seed's trace"
 
 
 def test_one_step_is_singular_and_a_repeated_input_appears_twice(cli):
