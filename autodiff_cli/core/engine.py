@@ -24,7 +24,7 @@ import heapq
 import itertools
 import weakref
 
-import numpy as np
+from .elementary import Real, np  # numpy imported lazily: scalars are Reals (no numpy)
 
 _creation = itertools.count()
 
@@ -67,14 +67,17 @@ def no_grad():
 
 
 def as_data(value):
-    """float64 data: numpy scalars for scalars (cheap), arrays for vectors."""
+    """float64 data: a Real (a float with IEEE operators) for a scalar, an array for a vector."""
+    if type(value) is Real:
+        return value
+    if isinstance(value, (float, int)):  # numpy's float64 too
+        return Real(value)
     if isinstance(value, np.ndarray):
         if value.dtype != np.float64:
             value = value.astype(np.float64)
-        return value[()] if value.ndim == 0 else value
-    if isinstance(value, np.float64):
-        return value
-    return np.float64(value)
+        return Real(value[()]) if value.ndim == 0 else value
+    value = np.asarray(value, dtype=np.float64)  # numpy's other scalars (bool_, int64), lists
+    return Real(value[()]) if value.ndim == 0 else value
 
 
 class Variable:
@@ -143,7 +146,7 @@ class Variable:
         if self.grad is not None:
             seed = self.grad if graph else self.grad.data
         else:
-            seed = np.ones_like(self.data)
+            seed = Real(1.0) if type(self.data) is Real else np.ones_like(self.data)
             seed = Variable(seed) if graph else seed
         # Gradients received so far, local to this pass: for an intermediate, keyed by the
         # function that made it (which also keeps it alive until that function has run);
