@@ -99,19 +99,23 @@ class Real(float):
     ndim = 0
     size = 1
 
+    # float's operator, then the result made a Real (inline: these run once per graph node)
     def __add__(a, b):
-        return _real(_fadd(a, b))
+        r = _fadd(a, b)
+        return r if r is NotImplemented else Real(r)
 
     __radd__ = __add__
 
     def __sub__(a, b):
-        return _real(_fsub(a, b))
+        r = _fsub(a, b)
+        return r if r is NotImplemented else Real(r)
 
     def __rsub__(a, b):
         return _real(float.__rsub__(a, b))
 
     def __mul__(a, b):
-        return _real(_fmul(a, b))
+        r = _fmul(a, b)
+        return r if r is NotImplemented else Real(r)
 
     __rmul__ = __mul__
 

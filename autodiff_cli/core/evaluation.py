@@ -148,7 +148,8 @@ def _undefined_where_nan(value, gradient: dict) -> dict:
         if not math.isnan(value):
             return gradient
         return {name: Real(math.nan) if isinstance(g, float) else
-                np.full_like(np.asarray(g, dtype=np.float64), np.nan) for name, g in gradient.items()}
+                np.full_like(np.asarray(g, dtype=np.float64), np.nan)
+                for name, g in gradient.items()}
     bad = np.isnan(value)
     if not np.any(bad):
         return gradient

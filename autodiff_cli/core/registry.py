@@ -93,10 +93,8 @@ def op(name: str, arity: int) -> Callable[..., Variable]:
 def const(data):
     """A constant (no gradient flows through it): masks at kinks, for instance.
 
-    Plain float64 data: multiplied by a Variable it becomes a constant node."""
-    if isinstance(data, (float, int)):  # a scalar (a Python bool too): no numpy needed
-        return as_data(float(data))
-    return as_data(np.asarray(data, dtype=np.float64))
+    Plain data (a Real for a number or a bool, no numpy): times a Variable, a constant node."""
+    return as_data(data if isinstance(data, (float, int)) else np.asarray(data, dtype=np.float64))
 
 
 R = (-3.0, 3.0)  # the default sampling range
@@ -338,7 +336,8 @@ define("mean", 1, el.reduction("mean"),
        taylor="mean", derivative="1/n for each element",
        summary="mean of a vector's elements", domain=((-3.0, 3.0),), sympy="(x0 + x1 + x2)/3",
        reduces=True)
-define("prod", 1, el.reduction("prod"), lambda xs, y, g: (_spread(g, xs[0]) * apply(_PROD_EXCEPT, xs[0]),),
+define("prod", 1, el.reduction("prod"),
+       lambda xs, y, g: (_spread(g, xs[0]) * apply(_PROD_EXCEPT, xs[0]),),
        taylor="prod", derivative="the product of the other elements",
        summary="product of a vector's elements", domain=((0.5, 2.0),), sympy="x0 * x1 * x2",
        reduces=True)
@@ -363,7 +362,8 @@ def _softmax(v):
     return e / sum_(e)
 
 
-define("logsumexp", 1, el.with_numpy(_logsumexp), lambda xs, y, g: (_spread(g, xs[0]) * _softmax(xs[0]),),
+define("logsumexp", 1, el.with_numpy(_logsumexp),
+       lambda xs, y, g: (_spread(g, xs[0]) * _softmax(xs[0]),),
        taylor="logsumexp", derivative="softmax(v)_i",
        summary="log(sum(exp(v))) without overflow", domain=((-3.0, 3.0),),
        sympy="log(exp(x0) + exp(x1) + exp(x2))", reduces=True)
@@ -389,7 +389,8 @@ def _dot(a, b):
     return np.sum(np.multiply(a, b))
 
 
-define("dot", 2, el.with_numpy(_dot), lambda xs, y, g: (_spread(g, xs[0]) * xs[1], _spread(g, xs[1]) * xs[0]),
+define("dot", 2, el.with_numpy(_dot),
+       lambda xs, y, g: (_spread(g, xs[0]) * xs[1], _spread(g, xs[1]) * xs[0]),
        taylor="dot", derivative="d/da = b, d/db = a", summary="dot product of two vectors",
        domain=((-3.0, 3.0), (-3.0, 3.0)), sympy="x0*x3 + x1*x4 + x2*x5", reduces=True,
        params=("a", "b"))
