@@ -165,16 +165,22 @@ def evaluate(program, values):
 def agree(scalar, vector) -> bool:
     """The vector path's one element against the scalar: the same nan and infinities, and
     finite values to a relative 1e-9 (a program carries an ulp of difference on)."""
-    assert type(scalar) is el.Real and np.shape(vector) == (1,)
-    a, b = float(scalar), float(vector[0])
+    assert type(scalar) is el.Real and np.size(vector) == 1
+    a, b = float(scalar), float(np.ravel(vector)[0])
     if not (math.isfinite(a) and math.isfinite(b)):
         return same(a, b)
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
-@given(programs(), st.floats(-3, 3), st.floats(-3, 3))
-def test_the_scalar_path_and_the_vector_path_agree_on_random_programs(text, x, y):
+REDUCTIONS = sorted(spec.name for spec in registry.FUNCTIONS.values()
+                    if spec.reduces and spec.arity == 1)
+
+
+@given(programs(), st.sampled_from([None, *REDUCTIONS]), st.floats(-3, 3), st.floats(-3, 3))
+def test_the_scalar_path_and_the_vector_path_agree_on_random_programs(text, reduce, x, y):
     text = f"{text} + 0*x + 0*y"  # both variables always in the program
+    if reduce:  # a reduction of a scalar, and of a vector of one element
+        text = f"{reduce}({text})"
     note(text)
     program = parse(text)
     value, grads = evaluate(program, {"x": x, "y": y})
