@@ -3,7 +3,8 @@
 A scalar is a ``Real``: a Python float whose operators follow IEEE 754 as numpy's float64
 does (1/0 is inf, 0**-1 is inf, (-8)**(1/3) is nan, 10**400 is inf), where plain floats
 raise ZeroDivisionError or OverflowError or return a complex number. Its functions are
-``math``'s, with numpy's answer where ``math`` raises (log(-1) is nan, exp(1000) is inf).
+``math``'s, with numpy's answer written out where ``math`` raises (log(-1) is nan, log(0) is
+-inf, exp(1000) is inf), so an edge case does not import numpy either.
 A vector is a numpy array and goes to numpy's ufunc. So one forward serves both, and a
 one-shot scalar evaluation never imports numpy (it costs more than the rest of the run).
 
@@ -156,36 +157,38 @@ def is_scalar(x) -> bool:
     return isinstance(x, (float, int))
 
 
-def _numpy_scalar(name: str, *args) -> Real:
-    """numpy's answer for a scalar where ``math`` raises: the rare case pays for numpy."""
-    with np.errstate(all="ignore"):  # np.errstate imports numpy first, so this is quiet
-        value = getattr(np, name)(*[float(a) for a in args])
-    return Real(value)
+def _unary(name: str, scalar, domain_error=lambda x: NAN, overflow=lambda x: INF):
+    """The function on a scalar (``math``'s ``scalar``) and on an array (numpy's ``name``).
 
-
-def _unary(name: str, scalar):
-    """The function on a scalar (``scalar``, else numpy's ``name``) and on an array."""
+    Where ``math`` raises, numpy's IEEE answer: ``domain_error(x)`` (nan outside the domain,
+    an infinity at a pole) and ``overflow(x)`` (an infinity); tests/test_scalar_path.py
+    checks both against numpy."""
     def function(x):
         if isinstance(x, (float, int)):
             try:
                 return Real(scalar(x))
-            except (ValueError, OverflowError):
-                return _numpy_scalar(name, x)
+            except ValueError:
+                return Real(domain_error(x))
+            except OverflowError:
+                return Real(overflow(x))
         return getattr(np, name)(x)
     function.__name__ = name
     return function
 
 
 def _binary(name: str, scalar):
+    """As ``_unary`` for two arguments; these ``scalar`` functions never raise."""
     def function(x, y):
         if isinstance(x, (float, int)) and isinstance(y, (float, int)):
-            try:
-                return Real(scalar(x, y))
-            except (ValueError, OverflowError):
-                return _numpy_scalar(name, x, y)
+            return Real(scalar(x, y))
         return getattr(np, name)(x, y)
     function.__name__ = name
     return function
+
+
+def _pole_at(at: float):
+    """Domain errors of a logarithm: -inf at its pole ``at``, nan below it."""
+    return lambda x: -INF if x == at else NAN
 
 
 def _sign(x: float) -> float:
@@ -208,22 +211,23 @@ sqrt = _unary("sqrt", math.sqrt)
 cbrt = _unary("cbrt", math.cbrt)
 exp = _unary("exp", math.exp)
 expm1 = _unary("expm1", math.expm1)
-log = _unary("log", math.log)
-log1p = _unary("log1p", math.log1p)
-log2 = _unary("log2", math.log2)
-log10 = _unary("log10", math.log10)
+log = _unary("log", math.log, _pole_at(0.0))
+log1p = _unary("log1p", math.log1p, _pole_at(-1.0))
+log2 = _unary("log2", math.log2, _pole_at(0.0))
+log10 = _unary("log10", math.log10, _pole_at(0.0))
 sin = _unary("sin", math.sin)
 cos = _unary("cos", math.cos)
 tan = _unary("tan", math.tan)
 arcsin = _unary("arcsin", math.asin)
 arccos = _unary("arccos", math.acos)
 arctan = _unary("arctan", math.atan)
-sinh = _unary("sinh", math.sinh)
+sinh = _unary("sinh", math.sinh, overflow=lambda x: math.copysign(INF, x))
 cosh = _unary("cosh", math.cosh)
 tanh = _unary("tanh", math.tanh)
 arcsinh = _unary("arcsinh", math.asinh)
 arccosh = _unary("arccosh", math.acosh)
-arctanh = _unary("arctanh", math.atanh)
+arctanh = _unary("arctanh", math.atanh,
+                 lambda x: math.copysign(INF, x) if abs(x) == 1 else NAN)
 square = _unary("square", lambda x: x * x)
 abs_ = _unary("abs", math.fabs)
 sign = _unary("sign", _sign)
