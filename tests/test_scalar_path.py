@@ -91,7 +91,9 @@ def test_the_ieee_edge_cases_of_the_brief():
     assert el.arctanh(1.0) == math.inf
     # reductions, masks and signs on scalars
     assert el.reduction("sum")(R(3.0)) == 3.0 and el.sign(R(-0.0)) == 0.0
-    assert el.where(R(0.0) == 0, 0.0, R(5.0)) == 0.0 and type(el.where(True, 1.0, 2.0)) is R
+    assert el.where(R(0.0) == 0, 0.0, R(5.0)) == 0.0 and type(el.where(True, 1.0, R(2.0))) is R
+    assert type(el.where(True, 1.0, 2.0)) is float and type(el.divide(1.0, 0.0)) is float
+    assert el.divide(1.0, -0.0) == -math.inf and math.isnan(el.divide(0.0, 0.0))
 
 
 def test_a_real_with_an_array_gives_the_array():
@@ -100,7 +102,8 @@ def test_a_real_with_an_array_gives_the_array():
         results = (el.Real(2.0) * v, v * el.Real(2.0), el.Real(1.0) / v, el.Real(2.0) ** v)
     for got in results:
         assert isinstance(got, np.ndarray) and got.shape == (2,)
-    assert type(as_data(np.float64(2.0))) is el.Real and type(as_data(np.array(2.0))) is el.Real
+    assert type(as_data(np.float64(2.0))) is float and type(as_data(np.array(2.0))) is float
+    assert type(as_data(el.Real(2.0))) is el.Real  # kept: the engine's IEEE rerun needs it
     assert isinstance(as_data(np.array([2.0])), np.ndarray)
 
 
@@ -109,17 +112,18 @@ def test_a_real_with_an_array_gives_the_array():
 UNARY = ["sqrt", "cbrt", "exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos", "tan",
          "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh",
          "square", "sign"]
-BINARY = ["arctan2", "hypot", "power", "logaddexp", "maximum", "minimum"]
+BINARY = ["arctan2", "hypot", "power", "divide", "logaddexp", "maximum", "minimum"]
 ULPS = 4  # libm against numpy's loops: 3 at most measured (tanh, cbrt), see the docstring
 
 
 @pytest.mark.parametrize("name", UNARY + ["abs_"])
 @given(ANY)
 def test_each_unary_function_agrees_with_numpy_on_a_scalar(name, x):
-    got = getattr(el, name)(el.Real(x))
     expected = numpy_result(getattr(np, "abs" if name == "abs_" else name), x)
-    assert type(got) is el.Real
-    assert ulps_apart(got, expected, ULPS), (name, x, got, expected)
+    for argument, kind in ((x, float), (el.Real(x), el.Real)):  # a Real stays a Real
+        got = getattr(el, name)(argument)
+        assert type(got) is kind
+        assert ulps_apart(got, expected, ULPS), (name, x, got, expected)
 
 
 @pytest.mark.parametrize("name", BINARY)
@@ -127,7 +131,7 @@ def test_each_unary_function_agrees_with_numpy_on_a_scalar(name, x):
 def test_each_binary_function_agrees_with_numpy_on_scalars(name, x, y):
     got = getattr(el, name)(el.Real(x), el.Real(y))
     expected = numpy_result(getattr(np, name), x, y)
-    exact = name in ("maximum", "minimum")  # no rounding of their own (numpy's power has
+    exact = name in ("maximum", "minimum", "divide")  # correctly rounded (numpy's power has
     # its own SIMD loop: 1 ulp from C's pow, which the operator ** of both paths uses)
     assert same(got, expected) if exact else ulps_apart(got, expected, ULPS), (name, x, y, got)
 
@@ -165,7 +169,7 @@ def evaluate(program, values):
 def agree(scalar, vector) -> bool:
     """The vector path's one element against the scalar: the same nan and infinities, and
     finite values to a relative 1e-9 (a program carries an ulp of difference on)."""
-    assert type(scalar) is el.Real and np.size(vector) == 1
+    assert type(scalar) is float and np.size(vector) == 1  # plain floats: the fast path
     a, b = float(scalar), float(np.ravel(vector)[0])
     if not (math.isfinite(a) and math.isfinite(b)):
         return same(a, b)
@@ -188,6 +192,46 @@ def test_the_scalar_path_and_the_vector_path_agree_on_random_programs(text, redu
     assert agree(value, vector), (value, vector)
     for name in ("x", "y"):
         assert agree(grads[name], vector_grads[name]), (name, grads[name], vector_grads[name])
+
+
+POINTS = [0.0, -0.0, 0.5, 1.0, -1.0, 2.0, -8.0, 1e300, -1e300, 1e-320, math.inf, -math.inf,
+          math.nan]
+
+
+def call_text(spec) -> str:
+    if spec.symbols:
+        return f"x {spec.symbols[0]} y" if spec.arity == 2 else f"{spec.symbols[0]}x"
+    return f"{spec.name}({', '.join(['x', 'y'][:spec.arity])})"
+
+
+@pytest.mark.parametrize("spec", [s for s in registry.FUNCTIONS.values() if s.arity == 1 or
+                                  not s.reduces], ids=lambda s: f"{s.name}/{s.arity}")
+def test_every_function_and_its_derivative_at_the_ieee_edges_as_the_vector_path(spec):
+    """Division by 0 and overflow in a backward formula on floats raise in Python: the engine
+    runs that step again on Reals. Every function, at zeros, infinities, nan, huge and tiny
+    values, must give the vector path's (numpy's) value and derivatives."""
+    program = parse(call_text(spec) + (" + 0*y" if spec.arity == 1 else ""))
+    for x in POINTS:
+        for y in (POINTS if spec.arity == 2 else [0.0]):
+            value, grads = evaluate(program, {"x": x, "y": y})
+            vector, vector_grads = evaluate(program, {"x": np.array([x]), "y": np.array([y])})
+            for ours, theirs in [(value, vector)] + [(grads[n], vector_grads[n]) for n in "xy"]:
+                assert type(ours) is float
+                assert ulps_apart(ours, np.ravel(theirs)[0], 8), (spec.name, x, y, ours, theirs)
+
+
+def test_a_backward_step_that_divides_by_zero_runs_again_with_ieee_operators(monkeypatch):
+    from autodiff_cli.core import engine
+
+    calls = []
+    rerun = engine._ieee_backward
+    monkeypatch.setattr(engine, "_ieee_backward", lambda *a: calls.append(a[0].name) or rerun(*a))
+    value, grads = evaluate(parse("log(x) + 0*y"), {"x": 0.0, "y": 1.0})
+    assert calls == ["log"] and value == -math.inf and grads["x"] == math.inf
+    assert type(grads["x"]) is float
+    calls.clear()
+    evaluate(parse("log(x) + 0*y"), {"x": 2.0, "y": 1.0})
+    assert calls == []  # the common case never pays for it
 
 
 # --- the command line: every edge case as the vector path (numpy's rules) prints it --------

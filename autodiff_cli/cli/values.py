@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 
-from ..core.elementary import Real, np  # numpy only for a vector or a range
+from ..core.elementary import np  # numpy only for a vector or a range
 from ..core.program import CONSTANTS
 from ..errors import InvalidValueError, LimitError, UsageError, shorten
 from .arguments import IDENTIFIER
@@ -49,7 +49,7 @@ def parse_value(name: str, text: str):
         raise InvalidValueError(
             f"the value of '{shorten(name)}' is not a number: {shorten(repr(bad))}", hint=hint)
     if len(parts) == 1 and not vector:
-        return Real(float(parts[0]))
+        return float(parts[0])
     return np.array([float(p) for p in parts], dtype=np.float64)
 
 

@@ -1,18 +1,18 @@
 """The elementary functions the registry's forwards are written with, chosen by the data.
 
-A scalar is a ``Real``: a Python float whose operators follow IEEE 754 as numpy's float64
-does (1/0 is inf, 0**-1 is inf, (-8)**(1/3) is nan, 10**400 is inf), where plain floats
-raise ZeroDivisionError or OverflowError or return a complex number. Its functions are
-``math``'s, with numpy's answer written out where ``math`` raises (log(-1) is nan, log(0) is
--inf, exp(1000) is inf), so an edge case does not import numpy either.
-A vector is a numpy array and goes to numpy's ufunc. So one forward serves both, and a
-one-shot scalar evaluation never imports numpy (it costs more than the rest of the run).
+A scalar is a Python float and its functions are ``math``'s; a vector is a numpy array and
+goes to numpy's ufunc. So one forward serves both, and a one-shot scalar evaluation never
+imports numpy (importing it costs more than the rest of the run). The results are numpy's
+float64 results: where ``math`` raises, the IEEE answer is written out (log(-1) is nan, log(0)
+is -inf, exp(1000) is inf), and ``divide``/``power`` give 1/0 = inf, 0**-1 = inf,
+(-8)**(1/3) = nan and 10**400 = inf where Python raises or returns a complex number.
 
-Why a float subclass and not plain floats: the backward formulas also run on plain data
-(``g / xs[0]``, ``g / (2 * y)``), so the operators themselves must be IEEE, and a subclass
-with Python-level operators costs about 0.2 us an operation against numpy float64's 0.1 us,
-while its math functions are 10-20x cheaper than numpy's ufuncs on a scalar (measured with
-benchmarks/run.py, goal 2's engine rows).
+The backward formulas also run on plain data (``g / xs[0]``), where a float divided by 0
+raises. The engine catches that (ArithmeticError) and runs the step again on ``Real``s:
+floats whose operators are IEEE, as numpy's float64 (a Real stays a Real through these
+functions). Why not Reals everywhere: their Python-level operators cost about 4x a float's
+or a numpy float64's, which made a graph of scalar arithmetic 10-15% slower than with numpy
+scalars; plain floats made it faster instead (an A/B run of 10^4-node graphs, same session).
 """
 
 from __future__ import annotations
@@ -166,11 +166,12 @@ def _unary(name: str, scalar, domain_error=lambda x: NAN, overflow=lambda x: INF
     def function(x):
         if isinstance(x, (float, int)):
             try:
-                return Real(scalar(x))
+                y = scalar(x)
             except ValueError:
-                return Real(domain_error(x))
+                y = domain_error(x)
             except OverflowError:
-                return Real(overflow(x))
+                y = overflow(x)
+            return Real(y) if type(x) is Real else y  # a Real stays one (see ``ieee``)
         return getattr(np, name)(x)
     function.__name__ = name
     return function
@@ -180,7 +181,8 @@ def _binary(name: str, scalar):
     """As ``_unary`` for two arguments; these ``scalar`` functions never raise."""
     def function(x, y):
         if isinstance(x, (float, int)) and isinstance(y, (float, int)):
-            return Real(scalar(x, y))
+            z = scalar(x, y)
+            return Real(z) if type(x) is Real or type(y) is Real else z
         return getattr(np, name)(x, y)
     function.__name__ = name
     return function
@@ -234,6 +236,7 @@ sign = _unary("sign", _sign)
 arctan2 = _binary("arctan2", math.atan2)
 hypot = _binary("hypot", math.hypot)
 power = _binary("power", _power)
+divide = _binary("divide", lambda a, b: a / b if b else _quotient(float(a), float(b)))
 logaddexp = _binary("logaddexp", _logaddexp)
 # numpy's rule for a nan and for signed zeros: the first argument unless the second wins.
 maximum = _binary("maximum", lambda a, b: a if a > b or a != a else b)
@@ -241,10 +244,11 @@ minimum = _binary("minimum", lambda a, b: a if a < b or a != a else b)
 
 
 def where(condition, a, b):
-    """np.where(condition, a, b); for a Python bool, the chosen scalar as a Real."""
+    """np.where(condition, a, b); for a Python bool, the chosen scalar (a float)."""
     if condition is True or condition is False:
         if isinstance(a, (float, int)) and isinstance(b, (float, int)):
-            return Real(a if condition else b)
+            c = a if condition else b
+            return Real(c) if type(a) is Real or type(b) is Real else float(c)
     return np.where(condition, a, b)
 
 

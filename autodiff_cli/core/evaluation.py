@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import math
 
 from ..errors import EvaluationError, UsageError
-from .elementary import Real, np  # numpy only for vectors: a scalar run never imports it
+from .elementary import np  # numpy only for vectors: a scalar run never imports it
 from .engine import gc_paused
 from .graph import build, check_values, describe_nonfinite, finite, gradients, resolve_wrt
 from .higher import MAX_ORDER, attach, check_order, series as taylor_series
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class Result:
-    """What an evaluation produced. Values are floats (core/elementary's Real) or arrays."""
+    """What an evaluation produced. Values are floats or numpy arrays."""
 
     expression: str
     inputs: dict
@@ -147,7 +147,7 @@ def _undefined_where_nan(value, gradient: dict) -> dict:
     if isinstance(value, float):
         if not math.isnan(value):
             return gradient
-        return {name: Real(math.nan) if isinstance(g, float) else
+        return {name: math.nan if isinstance(g, float) else
                 np.full_like(np.asarray(g, dtype=np.float64), np.nan)
                 for name, g in gradient.items()}
     bad = np.isnan(value)

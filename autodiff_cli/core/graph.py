@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 from ..errors import InvalidValueError, NamingError, close_matches, shorten
-from .elementary import Real, np, quiet  # numpy only for vectors: a scalar run never imports it
+from .elementary import np, quiet  # numpy only for vectors: a scalar run never imports it
 from .engine import Function, Variable, as_data, no_grad
 from .program import Program
 
@@ -132,7 +132,7 @@ def gradients(graph: Graph, wrt: list[str], **backward_options) -> dict:
     for name in wrt:
         var = graph.inputs[name]
         result[name] = (var.grad.data if var.grad is not None else
-                        Real(0.0) if type(var.data) is Real else np.zeros_like(var.data))
+                        0.0 if isinstance(var.data, float) else np.zeros_like(var.data))
     return result
 
 

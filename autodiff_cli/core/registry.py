@@ -102,9 +102,9 @@ POS = (0.2, 4.0)
 UNIT = (-0.9, 0.9)
 
 # --- arithmetic -----------------------------------------------------------------
-# The operators, not np.add & co: on numpy float64 scalars `a * b` costs 70 ns and
-# np.multiply(a, b) a microsecond; on arrays they are the same ufunc. Operands are
-# always engine data (as_data: Reals or arrays), so 1/0 is inf, never ZeroDivisionError.
+# The operators, not np.add & co: on floats they are the interpreter's own arithmetic (tens of
+# ns, np.multiply takes a microsecond); on arrays they are the same ufunc. Operands are
+# Python floats or arrays (as_data): + - * never raise on floats; / and ^ are elementary's.
 define("add", 2, operator.add, lambda xs, y, g: (g, g), taylor="add", symbols=("+",),
        derivative="d/dx = 1, d/dy = 1", summary="x + y", domain=(R, R), sympy="x0 + x1")
 define("sub", 2, operator.sub, lambda xs, y, g: (g, -g), taylor="sub", symbols=("-",),
@@ -123,7 +123,7 @@ def _div_backward(xs, y, g, needs):
 
 define("mul", 2, operator.mul, _mul_backward, taylor="mul_", symbols=("*",), selective=True,
        derivative="d/dx = y, d/dy = x", summary="x * y", domain=(R, R), sympy="x0 * x1")
-define("div", 2, operator.truediv, _div_backward, taylor="div", symbols=("/",),
+define("div", 2, el.divide, _div_backward, taylor="div", symbols=("/",),
        selective=True, derivative="d/dx = 1/y, d/dy = -x/y^2", summary="x / y", domain=(R, POS),
        sympy="x0 / x1")
 define("neg", 1, operator.neg, lambda xs, y, g: (-g,), taylor="neg", symbols=("-",),
