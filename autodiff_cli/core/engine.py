@@ -24,7 +24,7 @@ import heapq
 import itertools
 import weakref
 
-from .elementary import Real, np  # numpy imported lazily: scalars are Reals (no numpy)
+from .elementary import Real, np  # numpy imported when used: scalars are Python floats
 
 _creation = itertools.count()
 
@@ -134,7 +134,7 @@ class Variable:
 
         ``create_graph`` records the backward computation itself as a graph of
         Variables, so the gradients can be differentiated again (higher orders).
-        Without it the same formulas run on plain numpy data, which is several
+        Without it the same formulas run on plain data (floats, arrays), which is several
         times faster: registry functions applied to plain data just compute.
         ``on_step(function, grad_in, grads_out, queue, waiting)`` observes each step
         with plain data (for --trace): the first QUEUE_SHOWN functions of the queue,
