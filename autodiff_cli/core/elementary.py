@@ -26,7 +26,7 @@ INF, NAN = math.inf, math.nan
 
 
 class _LazyNumpy:
-    """numpy, imported on first use (a vector, --points, a reduction, an edge case)."""
+    """numpy, imported on first use (a vector, --points, a reduction, --order N)."""
 
     def __getattr__(self, name):
         import numpy
@@ -37,10 +37,6 @@ class _LazyNumpy:
 
 
 np = _LazyNumpy()
-
-
-def numpy_loaded() -> bool:
-    return "numpy" in sys.modules
 
 
 class quiet:
@@ -152,11 +148,6 @@ class Real(float):
         return Real(math.fabs(a))
 
 
-def is_scalar(x) -> bool:
-    """A Python number (a Real, a float, numpy's float64, an int), not an array."""
-    return isinstance(x, (float, int))
-
-
 def _unary(name: str, scalar, domain_error=lambda x: NAN, overflow=lambda x: INF):
     """The function on a scalar (``math``'s ``scalar``) and on an array (numpy's ``name``).
 
@@ -171,7 +162,7 @@ def _unary(name: str, scalar, domain_error=lambda x: NAN, overflow=lambda x: INF
                 y = domain_error(x)
             except OverflowError:
                 y = overflow(x)
-            return Real(y) if type(x) is Real else y  # a Real stays one (see ``ieee``)
+            return Real(y) if type(x) is Real else y  # a Real stays one (engine._ieee_backward)
         return getattr(np, name)(x)
     function.__name__ = name
     return function
