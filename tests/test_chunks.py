@@ -48,7 +48,7 @@ def count_builds(monkeypatch) -> list:
 
 
 def assert_bitwise(a, b):
-    assert a.value.tobytes() == b.value.tobytes()
+    assert np.asarray(a.value).tobytes() == np.asarray(b.value).tobytes()
     assert a.gradient.keys() == b.gradient.keys()
     for name in a.gradient:
         assert np.asarray(a.gradient[name]).tobytes() == np.asarray(b.gradient[name]).tobytes()

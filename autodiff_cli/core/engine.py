@@ -26,7 +26,7 @@ import sys
 import threading
 import weakref
 
-import numpy as np
+from .elementary import Real, np  # numpy imported when used: scalars are Python floats
 
 _creation = itertools.count()
 
@@ -86,14 +86,17 @@ def no_grad():
 
 
 def as_data(value):
-    """float64 data: numpy scalars for scalars (cheap), arrays for vectors."""
+    """float64 data: a Python float for a scalar (a Real stays one), an array for a vector."""
+    if type(value) is float or type(value) is Real:
+        return value
+    if isinstance(value, (float, int)):  # numpy's float64 too
+        return float(value)
     if isinstance(value, np.ndarray):
         if value.dtype != np.float64:
             value = value.astype(np.float64)
-        return value[()] if value.ndim == 0 else value
-    if isinstance(value, np.float64):
-        return value
-    return np.float64(value)
+        return float(value[()]) if value.ndim == 0 else value
+    value = np.asarray(value, dtype=np.float64)  # numpy's other scalars (bool_, int64), lists
+    return float(value[()]) if value.ndim == 0 else value
 
 
 class Variable:
@@ -115,15 +118,15 @@ class Variable:
 
     @property
     def shape(self):
-        return self.data.shape
+        return () if type(self.data) is float else self.data.shape
 
     @property
     def ndim(self):
-        return self.data.ndim
+        return 0 if type(self.data) is float else self.data.ndim
 
     @property
     def size(self):
-        return self.data.size
+        return 1 if type(self.data) is float else self.data.size
 
     def __len__(self):
         return len(self.data)
@@ -150,7 +153,7 @@ class Variable:
 
         ``create_graph`` records the backward computation itself as a graph of
         Variables, so the gradients can be differentiated again (higher orders).
-        Without it the same formulas run on plain numpy data, which is several
+        Without it the same formulas run on plain data (floats, arrays), which is several
         times faster: registry functions applied to plain data just compute.
         ``on_step(function, grad_in, grads_out, queue, waiting)`` observes each step
         with plain data (for --trace): the first QUEUE_SHOWN functions of the queue,
@@ -161,11 +164,11 @@ class Variable:
         graph = create_graph
         if self.grad is not None:
             seed = self.grad if graph else self.grad.data
-        elif graph or on_step is not None or not np.ndim(self.data):
-            seed = np.ones_like(self.data)
+        elif graph or on_step is not None or not getattr(self.data, "ndim", 0):
+            seed = 1.0 if isinstance(self.data, float) else np.ones_like(self.data)
             seed = Variable(seed) if graph else seed
-        else:  # ones that hold no memory (a gradient reaching an input as is is copied)
-            seed = np.broadcast_to(np.float64(1.0), np.shape(self.data))
+        else:  # a vector: ones that hold no memory (copied if one reaches an input as is)
+            seed = np.broadcast_to(np.float64(1.0), self.data.shape)
         # Gradients received so far, local to this pass: for an intermediate, keyed by the
         # function that made it (which also keeps it alive until that function has run);
         # for an input (a leaf), by the variable.
@@ -186,7 +189,7 @@ class Variable:
                     # and among equals the function created last.
                     heapq.heappush(heap, (-creator.generation, -creator.order, creator))
 
-        vector = free_graph and isinstance(self.data, np.ndarray) and self.data.ndim > 0
+        vector = getattr(self.data, "ndim", 0) > 0  # (numpy is loaded then)
         if self.requires_grad:
             receive(self, seed)
         with using_config("enable_backprop", graph):
@@ -196,11 +199,15 @@ class Variable:
                 if retain_grad:
                     y.grad = gy if graph else Variable(gy)
                 xs = f.inputs if graph else tuple([x.data for x in f.inputs])
-                if f.spec.selective:
-                    needs = tuple([x.requires_grad for x in f.inputs])
-                    gxs = f.spec.backward(xs, y if graph else y.data, gy, needs)
-                else:
-                    gxs = f.spec.backward(xs, y if graph else y.data, gy)
+                yd = y if graph else y.data
+                needs = tuple([x.requires_grad for x in f.inputs]) if f.spec.selective else None
+                try:
+                    gxs = (f.spec.backward(xs, yd, gy, needs) if needs is not None else
+                           f.spec.backward(xs, yd, gy))
+                except ArithmeticError:  # a float divided by 0 or overflowing: again, with IEEE
+                    if graph:  # operators (Variables compute with the registry's forwards)
+                        raise
+                    gxs = _ieee_backward(f.spec, xs, yd, gy, needs)
                 for x, gx in zip(f.inputs, gxs):
                     if gx is None or not x.requires_grad:
                         continue
@@ -216,7 +223,7 @@ class Variable:
                     else:  # scalars: nothing worth freeing early, and a graph step is 3 us
                         del f.inputs
             for x, g in leaves.values():
-                if not graph and isinstance(g, np.ndarray) and not g.flags.writeable:
+                if vector and not graph and getattr(g, "ndim", 0) and not g.flags.writeable:
                     g = g.copy()  # the seed's broadcast ones, or a view of them
                 g = g if graph else Variable(g)
                 x.grad = g if x.grad is None else x.grad + g
@@ -232,14 +239,24 @@ def _release(f: Function, output: Variable) -> None:
     del f.inputs
     for x in inputs:
         creator = x.creator
-        if (creator is not None and x is not output and isinstance(x.data, np.ndarray)
-                and x.data.ndim and sys.getrefcount(x) <= 4):
+        if (creator is not None and x is not output and getattr(x.data, "ndim", 0)
+                and sys.getrefcount(x) <= 4):
             reads = getattr(creator.spec, "reads", None)
             if reads is not None and "y" not in reads:
-                x.data = np.broadcast_to(_NAN, x.data.shape)
+                x.data = np.broadcast_to(np.float64(np.nan), x.data.shape)
 
 
-_NAN = np.float64(np.nan)
+def _ieee_backward(spec, xs: tuple, y, gy, needs) -> tuple:
+    """A backward step on plain data again, its floats made Reals, whose operators give IEEE
+    results (1/0 is inf) where a float's raise; the gradients come back as floats. Only the
+    rare step that divides by 0 or overflows pays for it (Reals are 4x slower than floats)."""
+    def real(v):
+        return Real(v) if type(v) is float else v
+    xs, y, gy = tuple([real(x) for x in xs]), real(y), real(gy)
+    gxs = spec.backward(xs, y, gy, needs) if needs is not None else spec.backward(xs, y, gy)
+    return tuple([float(g) if type(g) is Real else g for g in gxs])
+
+
 QUEUE_SHOWN = 10  # functions of the queue an observer sees per step (a wide graph has thousands)
 
 

@@ -11,9 +11,8 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..errors import InvalidValueError, LimitError, UsageError
+from .elementary import np  # imported when --order asks for it, not by a first-order run
 from .graph import build, check_values
 from .labels import derivative_label
 
