@@ -169,11 +169,13 @@ ONE_SHOT_MODULES = {
     "autodiff_cli.core.program", "autodiff_cli.core.graph", "autodiff_cli.core.higher",
     "autodiff_cli.core.evaluation",
     "autodiff_cli.language", "autodiff_cli.language.grammar", "autodiff_cli.language.parser",
-    "autodiff_cli.language.tables",
+    "autodiff_cli.language.tables", "autodiff_cli.language.lalr",
     "autodiff_cli.views", "autodiff_cli.views.terminal", "autodiff_cli.views.record",
     "autodiff_cli.views.numbers", "autodiff_cli.core.labels",
 }
+# A valid program is parsed by language/lalr.py: Lark is imported only to explain a syntax error.
 NEVER_ON_THE_ONE_SHOT_PATH = {"typer", "click", "rich", "json", "difflib", "pathlib", "shlex",
+                              "lark", "autodiff_cli.language.lark_parser",
                               "autodiff_cli.language.build_tables", "autodiff_cli.cli.app",
                               "autodiff_cli.core.taylor", "autodiff_cli.core.jacobian"}
 
@@ -193,6 +195,15 @@ def test_a_one_shot_eval_imports_exactly_the_allowed_modules():
     loaded = loaded_by(["eval", "x^2 + sin(y)", "--x", "3", "--y", "1"])
     assert {m for m in loaded if m.startswith("autodiff_cli")} == ONE_SHOT_MODULES
     assert loaded & NEVER_ON_THE_ONE_SHOT_PATH == set()
+
+
+def test_a_syntax_error_imports_lark_for_its_message():
+    code = ("import sys\nfrom autodiff_cli.cli.main import run\n"
+            "code = run(['eval', 'x +* 2', '--x', '1'])\n"
+            "print(code, 'lark' in sys.modules, file=sys.stderr)")
+    err = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT).stderr
+    assert "expected a number, a name" in err and err.strip().splitlines()[-1] == "2 True", err
 
 
 def test_version_and_help_import_neither_numpy_nor_lark():
