@@ -132,7 +132,9 @@ class _Machine:
             return (_CALL, size, origin, (plan, trailing, list))
         if options["expand1"] and not rule["alias"] and len(kept) == 1 and not any(
                 n for *_, n in plan) and not trailing and plan[kept[0]][1] == "keep":
-            return (_UNIT, size, origin, None) if size == 1 else (_PICK, size, origin, kept[0] - size)
+            if size == 1:
+                return (_UNIT, size, origin, None)
+            return (_PICK, size, origin, kept[0] - size)
         if name in _CALLBACKS:
             return (_CALL, size, origin, (plan, trailing, _CALLBACKS[name]))
         if name in registry.operator_names():
@@ -145,10 +147,10 @@ class _Machine:
         raise _Unsupported(f"no callback for {name}")
 
     def parse(self, source: str, builder):
-        """The builder's program for ``source``; ``Rejected`` where the text is not the language's."""
+        """The builder's program for ``source``; ``Rejected`` where it is not the language."""
         actions, rules, kinds = self.actions, self.rules, self.kinds
         lpar, rpar, separator = self.lpar, self.rpar, self.separator
-        separators = builder.separators
+        separators, operator = builder.separators, builder.operator
         states, values = [self.start], []
         depth = pos = 0
         for match in self.scanner.finditer(source):
@@ -158,7 +160,7 @@ class _Machine:
             kind = kinds[match.lastindex]
             if kind < 0:
                 continue  # white space, a comment, a line continuation
-            # Lark's post-lexer (parser._Statements): a new line inside parentheses continues.
+            # Lark's post-lexer (lark_parser._Statements): a new line inside parentheses continues.
             if kind == lpar:
                 depth += 1
             elif kind == rpar:
@@ -176,11 +178,16 @@ class _Machine:
                     states.append(action)
                     values.append(match)
                     break
-                rule = rules[~action]
-                if rule[0] == _UNIT:  # expr: sum, and the like: only the state moves on
-                    states[-1] = actions[states[-2]][rule[2]]
+                opcode, size, origin, argument = rules[~action]
+                if opcode == _UNIT:  # expr: sum, and the like: only the state moves on
+                    states[-1] = actions[states[-2]][origin]
+                elif opcode == _BINARY:  # the commonest reduction, inlined
+                    a, token, b = values[-3:]
+                    del states[-3:], values[-3:]
+                    states.append(actions[states[-1]][origin])
+                    values.append(operator(argument[0], [a, b], token.start(), argument[1]))
                 else:
-                    self._reduce(rule, states, values, builder)
+                    self._reduce(rules[~action], states, values, builder)
         if pos != len(source):
             raise Rejected(pos)
         end, end_state = self.end, self.end_state
