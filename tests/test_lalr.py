@@ -139,3 +139,23 @@ def test_a_rejected_text_is_explained_by_lark_and_a_valid_one_needs_no_lark():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.splitlines() == [
         "False", "unexpected '*'; expected a number, a name, '(' or '-'", "True"], out.stderr
+
+
+def test_tables_with_a_feature_the_driver_lacks_leave_the_parsing_to_lark():
+    """A keyword (a string terminal a regexp also matches: Lark retypes it) or a rule with no
+    known callback makes the driver step aside rather than parse differently."""
+    import copy
+
+    from autodiff_cli.language import tables
+
+    lalr._Machine(tables.DATA, tables.MEMO)  # the shipped tables are supported
+    keyword = copy.deepcopy(tables.MEMO)
+    plus = next(k for k, v in keyword.items() if v.get("name") == "PLUS")
+    keyword[plus]["pattern"]["value"] = "plus"  # NAME matches it
+    with pytest.raises(lalr._Unsupported):
+        lalr._Machine(tables.DATA, keyword)
+    renamed = copy.deepcopy(tables.MEMO)
+    rule = next(k for k, v in renamed.items() if v.get("alias") == "number")
+    renamed[rule]["alias"] = "numeral"
+    with pytest.raises(lalr._Unsupported):
+        lalr._Machine(tables.DATA, renamed)

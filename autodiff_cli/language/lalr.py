@@ -61,13 +61,15 @@ class _Machine:
             raise _Unsupported("lexer options")
         self.token_id = {name: i for i, name in parser["tokens"].items()}
         terminals = [ref(t) for t in lexer["terminals"]]
-        strings = [t for t in terminals if t["pattern"]["__type__"] == "PatternStr"]
-        for t in terminals:  # Lark retypes a string a regexp also matches (a keyword): not here
-            if t["pattern"]["__type__"] == "PatternRE" and any(
-                    re.fullmatch(_regexp(t["pattern"]), s["pattern"]["value"]) for s in strings):
-                raise _Unsupported(f"{t['name']} overlaps a string terminal")
-            if t["priority"] != 0:
-                raise _Unsupported("terminal priorities")
+        if any(t["priority"] != 0 for t in terminals):
+            raise _Unsupported("terminal priorities")
+        # Lark retypes a string that a regexp also matches (a keyword): not done here. One
+        # alternation of the regexps (fullmatch backtracks through all of them): one compile.
+        regexps = re.compile("|".join(f"(?:{_regexp(t['pattern'])})" for t in terminals
+                                      if t["pattern"]["__type__"] == "PatternRE") or "(?!)")
+        if any(regexps.fullmatch(t["pattern"]["value"]) for t in terminals
+               if t["pattern"]["__type__"] == "PatternStr"):
+            raise _Unsupported("a string terminal that a regexp terminal matches")
         # Lark's BasicLexer order: the regexp alternation takes the first that matches.
         terminals.sort(key=lambda t: (-t["priority"], -_max_width(t["pattern"]),
                                       -len(t["pattern"]["value"]), t["name"]))
