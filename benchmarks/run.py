@@ -24,6 +24,7 @@ import gc
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -142,6 +143,17 @@ def autodiff_command() -> tuple[list[str], str]:
 
 # --- goal 1: start-up --------------------------------------------------------------------------
 
+# The expression both autodiff and qalc read, and the point: the same one-shot derivative.
+STARTUP_EXPRESSION, STARTUP_AT = "sin(x)*exp(x)", "2"
+
+
+def qalc_command() -> list[str] | None:
+    """qalc (Qalculate!'s command line: ``apt-get install qalc``) for the same derivative:
+    diff(f, x, 1, 2) is the first derivative by x at x = 2. None when it is not installed."""
+    qalc = shutil.which("qalc")
+    return [qalc, "-t", f"diff({STARTUP_EXPRESSION}, x, 1, {STARTUP_AT})"] if qalc else None
+
+
 def goal_startup(sizes: Sizes) -> list[Row]:
     autodiff, note = autodiff_command()
     python = sys.executable
@@ -149,11 +161,13 @@ def goal_startup(sizes: Sizes) -> list[Row]:
         "pass": [python, "-c", "pass"],
         "numpy": [python, "-c", "import numpy"],
         "typer": [python, "-c", "import typer"],
-        "eval": autodiff + ["eval", "square(square(x))+square(square(x))", "--x", "2",
-                            "--format", "plain"],
+        "eval": autodiff + ["eval", STARTUP_EXPRESSION, "--x", STARTUP_AT, "--format", "plain"],
         "version": autodiff + ["--version"],
         "help": autodiff + ["--help"],
     }
+    qalc = qalc_command()
+    if qalc:
+        commands["qalc"] = qalc
     for command in commands.values():  # warm the disk cache and the .pyc files
         run_process(command)
     ms = race({name: (lambda c=command: run_process(c)) for name, command in commands.items()},
@@ -161,8 +175,12 @@ def goal_startup(sizes: Sizes) -> list[Row]:
     ms = {name: seconds * 1000 for name, seconds in ms.items()}
     times = lambda a, b: f"{a} {ms[a]:.0f} ms vs {b} {ms[b]:.0f} ms"  # noqa: E731
     return [
-        Row(1, "eval one-shot / python -c 'import numpy'", ms["eval"] / ms["numpy"], "x", 1.5,
+        Row(1, "eval one-shot / python -c 'import numpy'", ms["eval"] / ms["numpy"], "x", 1.0,
             times("eval", "numpy") + (f"; {note}" if note else "")),
+        Row(1, "eval one-shot / qalc one-shot derivative",
+            ms["eval"] / ms["qalc"] if qalc else None, "x", 1.0,
+            f"{STARTUP_EXPRESSION} at x = {STARTUP_AT}; " + (
+                times("eval", "qalc") if qalc else "qalc not installed (apt-get install qalc)")),
         Row(1, "autodiff --version / python -c 'import typer'", ms["version"] / ms["typer"],
             "x", 1.3, times("version", "typer")),
         Row(1, "autodiff --help / python -c 'import typer'", ms["help"] / ms["typer"], "x", 1.3,

@@ -31,7 +31,7 @@ def test_the_quick_benchmark_prints_a_line_per_goal(tmp_path):
 
 
 def test_the_taylor_and_jacobian_benchmarks_run_and_report_their_goals():
-    """Smoke runs only: the figures come from full runs (README, Performance)."""
+    """Smoke runs only: the figures come from full runs (docs/performance.md)."""
     for script, goals in (("taylor.py", 4), ("jacobian.py", 2)):
         proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), "--quick"],
                               capture_output=True, text=True, timeout=300)

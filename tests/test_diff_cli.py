@@ -148,9 +148,10 @@ def test_diff_is_listed_by_help_and_completion():
 
 
 def readme_examples() -> list[tuple[list[str], str]]:
-    """(argv, output) of every `$ autodiff diff ...` in the README's section on diff."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## The derivative as a formula", 1)[1].split("\n## ", 1)[0]
+    """(argv, output) of every `$ autodiff diff ...` in the docs' page on diff."""
+    from docs_pages import section as docs_section
+
+    section = docs_section("The derivative as a formula")
     examples = []
     for block in section.split("```console\n")[1:]:
         block = block.split("```", 1)[0]

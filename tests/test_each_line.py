@@ -41,6 +41,31 @@ def test_wrt_fixes_the_columns(cli):
     assert r.out == "1\t4.0\t4.0\t0.0\n2\t3.0\t0.0\t1.0\n"
 
 
+@pytest.mark.parametrize("wrt", ["x", "x,y"])
+@pytest.mark.parametrize("order", ["2", "3"])
+def test_wrt_fixes_the_columns_of_higher_orders_too(cli, wrt, order):
+    """A name a line does not use has derivatives 0 in every column: each row equals the
+    evaluation of the same line made to use every name (``+ 0*x`` adds only zeros here)."""
+    lines = ["x^2", "x*y", "y^3", "2+3"]
+    common = ["--x", "2", "--y", "3", "--wrt", wrt, "--order", order]
+    for fmt in ("plain", "json"):
+        r = cli("eval", "-", "--each-line", *common, "--format", fmt,
+                input="\n".join(lines) + "\n")
+        assert r.code == 0 and r.err == "", r.err
+        rows = r.out.splitlines()
+        assert len(rows) == len(lines)
+        for row, line in zip(rows, lines):
+            full = cli("eval", line + "".join(f" + 0*{n}" for n in wrt.split(",")), *common,
+                       "--format", fmt)
+            if fmt == "plain":
+                assert row.split("\t")[1:] == [v.split("\t")[1] for v in
+                                                full.out.splitlines()], line
+            else:
+                got, want = json.loads(row), json.loads(full.out)
+                for key in ("value", "gradient", "derivatives", "hessian"):
+                    assert got.get(key) == want.get(key), (line, key)
+
+
 def test_a_value_no_line_uses_is_one_warning(cli):
     r = cli("eval", "-", "--each-line", "--x", "2", "--y", "3", "--z", "1",
             input="x\ny\n")

@@ -81,11 +81,12 @@ def test_example_prints_what_it_says(path):
 def test_seed_trace_pops_the_square_of_x_last():
     code, out, err = run_example(EXAMPLES / "seed.ad")
     assert code == 0
-    cells = [[c.strip() for c in line.split("│")[1:-1]] for line in err.splitlines()
-             if line.startswith("│")]
-    steps = [row for row in cells if row[0].isdigit()]  # step, function, computes, ...
-    assert [row[1] for row in steps] == ["f3 add", "f2 square", "f1 square", "f0 square"]
-    assert steps[-1][2] == "a = square(x)"
+    # In a pipe the trace is tab-separated: step, generation, id, function, computes, ...
+    header, *steps = [line.split("\t") for line in err.splitlines()]
+    assert header[:5] == ["step", "generation", "id", "function", "computes"]
+    assert [f"{row[2]} {row[3]}" for row in steps] == ["f3 add", "f2 square", "f1 square",
+                                                       "f0 square"]
+    assert steps[-1][4] == "a = square(x)"
 
 
 def test_rosenbrock_gradient_vanishes_at_its_minimum():

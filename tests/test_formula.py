@@ -137,6 +137,9 @@ def test_latex():
     latex = formula_print.latex(derivative("x^3 + sin(x)*y + log(x)", wrt="x")).splitlines()[-1]
     assert latex.startswith("\\frac{\\partial f}{\\partial x} = ")
     assert "x^{2}" in latex and "\\cdot" in latex and "\\cos" in latex and "\\frac{" in latex[20:]
+    # sign prints as mathematics writes it, sgn; inverse functions as arcsin & co
+    latex = formula_print.latex(derivative("abs(x) + asin(x)", wrt="x")).splitlines()[-1]
+    assert "\\operatorname{sgn}\\left(x\\right)" in latex and "sign" not in latex
 
 
 def test_parentheses_are_minimal_but_keep_the_evaluation_order():

@@ -187,15 +187,15 @@ def test_the_tanh_graphs_grow_no_faster_than_dezeros():
     assert all(ours <= theirs for ours, theirs in zip(sizes, DEZERO_TANH))
 
 
-# --- the README's examples ----------------------------------------------------------------------
+# --- the docs' examples ------------------------------------------------------------------------
 
 def readme_examples(title: str) -> list[tuple[list[str], str, str]]:
-    """(arguments, stdout, stderr) for each `$ autodiff ...` in the README section ``title``."""
+    """(arguments, stdout, stderr) for each `$ autodiff ...` in the docs section ``title``."""
     import shlex
-    from pathlib import Path
 
-    text = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    section = text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+    from docs_pages import section as docs_section
+
+    section = docs_section(title)
     examples = []
     for block in section.split("```console\n")[1:]:
         for chunk in block.split("```", 1)[0].split("$ autodiff ")[1:]:

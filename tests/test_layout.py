@@ -167,15 +167,18 @@ ONE_SHOT_MODULES = {
     "autodiff_cli.cli.values",
     "autodiff_cli.core", "autodiff_cli.core.engine", "autodiff_cli.core.registry",
     "autodiff_cli.core.program", "autodiff_cli.core.graph", "autodiff_cli.core.higher",
-    "autodiff_cli.core.evaluation",
+    "autodiff_cli.core.spec",
+    "autodiff_cli.core.evaluation", "autodiff_cli.core.elementary",
     "autodiff_cli.language", "autodiff_cli.language.grammar", "autodiff_cli.language.parser",
     "autodiff_cli.language.tables", "autodiff_cli.language.lalr",
     "autodiff_cli.views", "autodiff_cli.views.terminal", "autodiff_cli.views.record",
     "autodiff_cli.views.numbers", "autodiff_cli.core.labels",
 }
-# A valid program is parsed by language/lalr.py: Lark is imported only to explain a syntax error.
-NEVER_ON_THE_ONE_SHOT_PATH = {"typer", "click", "rich", "json", "difflib", "pathlib", "shlex",
-                              "lark", "autodiff_cli.language.lark_parser",
+# numpy: a scalar evaluation computes with Python floats and math (core/elementary.py); numpy
+# costs more to import than the rest of the run. lark: a valid program is parsed by
+# language/lalr.py; Lark is imported only to explain a syntax error.
+NEVER_ON_THE_ONE_SHOT_PATH = {"numpy", "typer", "click", "rich", "json", "difflib", "pathlib",
+                              "shlex", "lark", "autodiff_cli.language.lark_parser",
                               "autodiff_cli.language.build_tables", "autodiff_cli.cli.app",
                               "autodiff_cli.core.taylor", "autodiff_cli.core.jacobian"}
 
@@ -204,6 +207,18 @@ def test_a_syntax_error_imports_lark_for_its_message():
     err = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=ROOT).stderr
     assert "expected a number, a name" in err and err.strip().splitlines()[-1] == "2 True", err
+
+
+def test_a_scalar_eval_imports_no_numpy_until_a_vector_or_a_reduction_needs_it():
+    for argv in (["eval", "x^3", "--x", "2"], ["eval", "1/x + log(y) + exp(z)", "--x", "2",
+                 "--y", "3", "--z", "4", "--format", "table"],
+                 ["eval", "sigmoid(x)*softplus(x) + relu(x) + abs(x)*sign(x)", "--x", "-1.5"],
+                 ["eval", "log(x) + 1/y + exp(z) + x^0.5 + atanh(w)", "--x", "-1", "--y", "0",
+                  "--z", "1000", "--w", "1"]):  # the IEEE edge cases too
+        assert "numpy" not in loaded_by(argv), argv
+    for argv in (["eval", "x^3", "--x", "1,2"], ["eval", "sum(x)", "--x", "2"],
+                 ["eval", "x^3", "--x", "2", "--order", "3"]):
+        assert "numpy" in loaded_by(argv), argv
 
 
 def test_version_and_help_import_neither_numpy_nor_lark():

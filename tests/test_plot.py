@@ -218,7 +218,9 @@ def test_output_writes_svg(cli, tmp_path):
     (["--x", "0:1", "--y", "0:1"], "ranges were given for x, y"),
     (["--x", "0:1", "--points", "1"], "--points must be at least 2"),
     (["--x", "0:1:0.5", "--points", "9"], "--points says it too"),
-    (["--x", "0:1", "--order", "7"], "order 1 to 6"),
+    (["--x", "0:1", "--order", "7"],
+     "usage error: --order 7: a plot shows derivatives of order 1 to 6"),
+    (["--x", "0:1", "--order", "0"], "usage error: --order 0"),
     (["--x", "0:1", "-o", "p.png"], "--output writes SVG"),
     (["--x", "0:b"], "not A:B or A:B:STEP"),
     (["--x=-1e308:1e308"], "too wide for float64"),
@@ -251,9 +253,10 @@ def test_the_readme_plot_runs_as_shown(cli):
     for args, out, err in examples:
         run = cli(*args, env={"COLUMNS": "80", "LINES": "25"})
         assert (run.code, run.out, run.err) == (0, out, err)
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "autodiff plot EXPR --x A:B" in readme.split("## Usage", 1)[1].split("## ", 1)[0]
-    assert "](docs/plot.svg)" in readme
+    from docs_pages import section as docs_section
+
+    assert "autodiff plot EXPR --x A:B" in docs_section("Usage").split("## ", 1)[0]
+    assert "](plot.svg)" in docs_section("Plots")  # docs/plots.md shows docs/plot.svg
     assert ET.parse(ROOT / "docs" / "plot.svg").getroot().tag == S + "svg"
 
 
@@ -264,3 +267,10 @@ def test_a_constant_and_many_derivatives_draw(cli):
     drawn = chart.render(s, width=60, height=12, color=False)
     assert len(drawn.text().splitlines()[0]) <= 60  # the legend wraps
     assert all(len(line) <= 60 for line in drawn.text().splitlines())
+
+
+def test_a_single_gap_is_named_by_its_point_and_variable(cli):
+    r = cli("plot", "1/t", "--t", "-1:1", "--format", "plain")
+    assert r.code == 0 and "(t = 0)" in r.err and "from" not in r.err
+    r = cli("plot", "log(u)", "--u", "-1:1", "--format", "plain")
+    assert "(u from -1 to 0)" in r.err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import select
 import signal
 import subprocess
@@ -55,9 +56,13 @@ def test_json_lines_one_object_per_row(cli):
     r = cli("eval", "log(x)", "--points", "-", "--format", "json",
             input="x,tag\n1,a\n0,b\n")
     docs = [json.loads(line) for line in r.out.splitlines()]
+    at_zero = json.loads(cli("eval", "log(x)", "--x", "0", "--format", "json").out)["warnings"]
+    assert at_zero  # eval warns at 0, and so does the row
     assert docs == [
-        {"inputs": {"x": 1.0, "tag": "a"}, "value": 0.0, "gradient": {"x": 1.0}},
-        {"inputs": {"x": 0.0, "tag": "b"}, "value": "-inf", "gradient": {"x": "inf"}},
+        {"line": 2, "expression": "log(x)", "inputs": {"x": 1.0, "tag": "a"}, "value": 0.0,
+         "gradient": {"x": 1.0}, "warnings": []},
+        {"line": 3, "expression": "log(x)", "inputs": {"x": 0.0, "tag": "b"}, "value": "-inf",
+         "gradient": {"x": "inf"}, "warnings": at_zero},
     ]
     assert "warning" in r.err
 
@@ -268,6 +273,9 @@ def _through_a_terminal(args, input_chunks, pause: float):
         proc.stdin.flush()
         read_terminal(pause)
     proc.stdin.close()
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        read_terminal(0.1)  # keep the terminal drained: a full one would block the child
     reader.join(30)
     proc.wait(30)
     read_terminal(0.3)
@@ -276,11 +284,24 @@ def _through_a_terminal(args, input_chunks, pause: float):
 
 
 def test_a_progress_bar_on_a_terminal_for_long_runs():
+    """From a pipe: rows done and rows per second; no time left (the total is not known)."""
     out, shown = _through_a_terminal(["eval", EXPR, "--points", "-"],
                                      [b"x,y\n" + rows_csv(1000), rows_csv(1000),
                                       rows_csv(1000)], pause=0.8)
     assert b"points" in shown and b"\x1b[" in shown
+    assert re.search(rb"[23],000 rows [0-9,]+ rows/s", shown), shown
+    assert b" left" not in shown
     assert b"\x1b" not in out and out.count(b"\n") == 3001
+
+
+def test_the_progress_bar_of_a_file_shows_the_time_left(tmp_path):
+    """A file's size is known: the bar says how long is left. --order 3 makes the run last."""
+    path = tmp_path / "points.csv"
+    path.write_bytes(b"x,y\n" + rows_csv(200_000))
+    out, shown = _through_a_terminal(["eval", EXPR, "--points", str(path), "--order", "3"],
+                                     [], pause=0)
+    assert re.search(rb"[0-9,]+ rows [0-9,]+ rows/s \d+:\d\d left", shown), shown
+    assert out.count(b"\n") == 200_001
 
 
 def test_no_progress_bar_in_a_pipe(cli):
@@ -289,7 +310,9 @@ def test_no_progress_bar_in_a_pipe(cli):
 
 
 def test_the_readme_examples_are_what_the_tool_prints(cli):
-    readme = (ROOT / "README.md").read_text()
+    from docs_pages import section as docs_section
+
+    readme = docs_section("Pipelines")
     points = cli("eval", "x*y + sin(x)", "--points", "-", input="x,y\n1,2\n3,4\n")
     assert points.out in readme
     lines = cli("eval", "-", "--each-line", "--x", "2", input="x^2\nsin(x)*x\n2+*3\n")
@@ -328,20 +351,35 @@ def test_order_adds_the_higher_derivatives_of_each_row(cli, expr, order, wrt):
 
 
 @pytest.mark.parametrize("program,extra", [("x*y + sin(x)", []), ("x^3 * y", ["--order", "3"]),
-                                           ("x^2 * y + log(y)", ["--order", "2"])])
+                                           ("x^2 * y + log(y)", ["--order", "2"]),
+                                           ("log(y)*x", ["--order", "4", "--wrt", "y"]),
+                                           ("x*y, log(y) + x", []),
+                                           ("sum(v*x) + log(y)", ["--v", "1,2"])])
 def test_the_fast_json_rows_are_the_record_of_each_point(cli, program, extra):
     """--points writes its JSON Lines from strings, for speed; each line must be exactly the
-    record views/record.py builds for that point (less the per-run keys)."""
+    record views/record.py builds for that point, key for key and in the same order, with
+    the same warnings (also where a row is not finite), less the error bounds: --points
+    computes none (plain rows have no room for them)."""
     from autodiff_cli.views import record
 
-    rows = [(1.5, 2.0), (-0.25, 3.0), (2.0, 0.5)]
+    rows = [(1.5, 2.0), (-0.25, 3.0), (2.0, 0.0), (2.0, 0.5), (1.0, -1.0)]
     text = "x,y\n" + "".join(f"{x},{y}\n" for x, y in rows)
     r = cli("eval", program, "--points", "-", "--format", "json", *extra, input=text)
     assert r.code == 0, r.err
-    order = int(extra[1]) if extra else 1
-    for line, (x, y) in zip(r.out.splitlines(), rows):
-        doc = record.document(evaluate(program, x=x, y=y, order=order))
-        # Per-run keys are not per row; --points computes no error bounds (no room in plain rows).
-        skipped = ("expression", "warnings", "derivative_bounds")
-        expected = {k: v for k, v in doc.items() if k not in skipped}
-        assert json.loads(line) == expected
+    options = dict(zip(extra[::2], extra[1::2]))
+    order = int(options.get("--order", 1))
+    wrt = options.get("--wrt")
+    given = {"v": np.array([1.0, 2.0])} if "--v" in options else {}
+    lines = r.out.splitlines()
+    assert len(lines) == len(rows)
+    warned = 0
+    for n, (line, (x, y)) in enumerate(zip(lines, rows), start=2):
+        alone = evaluate(program, x=x, y=y, order=order, wrt=wrt, bounds=False, **given)
+        expected = record.document(alone, before={"line": n})
+        expected.pop("derivative_bounds", None)
+        got = json.loads(line)
+        assert got == json.loads(json.dumps(expected)), line
+        assert list(got) == list(expected)  # the same keys in the same order
+        warned += bool(got["warnings"])
+    if "log" in program:  # log(y) at y = 0 and y = -1: the rows that are not finite
+        assert warned >= 2

@@ -8,7 +8,8 @@ slow producer sees each answer before it sends the next line.
 Plain output: one row per program, tab-separated: the input's line number (so that
 results join back to their lines when some lines fail or are blank), ``f``, then
 ``df/dNAME`` for each variable of that line in order of first appearance, or, with
-``--wrt``, for exactly the names given (0 for a name the line does not use).
+``--wrt``, for exactly the names given (0 for a name the line does not use, in the
+higher-order columns of ``--order`` too, so the columns are the same on every line).
 """
 
 from __future__ import annotations
@@ -73,7 +74,9 @@ def run(options: EvalOptions, values: dict) -> int:
                 names = program.variables if wanted is None else [
                     w for w in wanted if w in program.inputs]
                 result = evaluate(program, values, wrt=names or None, strict=options.strict,
-                                  order=options.order)
+                                  order=options.order if names or wanted is None else 1)
+                if wanted is not None:
+                    same_columns(result, wanted, names, options.order)
             except AutodiffError as error:
                 _flush(out)
                 error = error.in_command_line_words()
@@ -93,6 +96,44 @@ def run(options: EvalOptions, values: dict) -> int:
         if name not in used:  # per line this would be noise; once, for values no line used
             terminal.warning(f"--{name} is not used by any line", options.no_color)
     return code
+
+
+def same_columns(result, wanted: list[str], used: list[str], order: int) -> None:
+    """Under --wrt every line has the same columns: a name the line does not use has
+    derivatives 0 (in the gradient, the Hessian and the pure derivatives), so a column
+    never changes meaning from one line to the next."""
+    if not used:  # evaluated without --wrt: drop what was said of the line's other variables
+        result.warnings = [w for w in result.warnings
+                           if not w.startswith("the derivative with respect to")]
+    result.gradient = {name: result.gradient.get(name, 0.0) for name in wanted}
+    elements = result.hessian and "[" in "".join(result.hessian["variables"])
+    if order == 1 or result.jacobian is not None or elements or used == wanted:
+        return
+    zero = _zero_like(result.value)
+    pure = {**(result.derivatives or {})} if used else {}
+    bounds = {**(result.bounds or {})} if used else {}
+    if len(wanted) > 1:
+        old = result.hessian or {"variables": [], "matrix": []}
+        at = {(a, b): v for a, row in zip(old["variables"], old["matrix"])
+              for b, v in zip(old["variables"], row)}
+        at.update({(a, a): ders[1] for a, ders in pure.items()})  # one variable used
+        result.hessian = {"variables": list(wanted),
+                          "matrix": [[at.get((a, b), zero) for b in wanted] for a in wanted]}
+    if len(wanted) == 1 or order > 2:
+        result.derivatives = {name: pure.get(name, [zero] * order) for name in wanted}
+        if result.bounds is not None or not used:
+            result.bounds = {name: bounds.get(name, [0.0] * order) for name in wanted}
+    else:
+        result.derivatives = result.bounds = None
+
+
+def _zero_like(value):
+    shape = getattr(value, "shape", ())
+    if not shape:
+        return 0.0
+    import numpy as np  # lazy: only a vector line needs it
+
+    return np.zeros(shape)
 
 
 def _render(number: int, result, names: list[str], fmt: str) -> str:

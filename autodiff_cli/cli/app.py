@@ -16,38 +16,40 @@ import typer
 from .. import __version__
 from ..errors import ExitCode
 from ..options import COMMANDS
+from . import completion
 from .arguments import HELP, split
+from .examples import epilog
 from .streams import silence_stdout
 
+# What each command does; its examples and exit codes end its --help (cli/examples.py).
 HELP_TEXT = {
-    "eval": 'Evaluate EXPR and its gradient. Example: autodiff eval "x^2 + sin(y)" --x 2 --y 0.5',
-    "graph": 'Show the computational graph of EXPR. Example: autodiff graph "x*y + sin(y)" '
-             '--x 2 --y 1',
-    "check": "Compare the exact derivatives with central differences; exit 1 if any is off.\n\n"
-             'Example: autodiff check "sin(x)*exp(y)" --x 0.7 --y 1.3 --order 2',
+    "eval": "Evaluate EXPR and its gradient.\n\nAlso higher orders, the backward pass step "
+            "by step, many points (--points) and many programs (--each-line).",
+    "graph": "Show the computational graph of EXPR.\n\nA tree, Graphviz DOT or an image; "
+             "without values, its structure (no values or gradients).",
+    "check": "Compare the exact derivatives with central differences; exit 1 if any is off.",
     "functions": "List the functions the language knows, with their derivatives.",
     "diff": "Print the derivative of EXPR as a formula.\n\nIn a pipe: one line per derivative, "
-            "a program eval reads back; with values, the derivatives' values there too.\n\n"
-            'Example: autodiff diff "x^3 + sin(x)*y" --wrt x',
+            "a program eval reads back; with values, the derivatives' values there too.",
     "plot": "Draw EXPR and its derivatives over a range, with its extrema and inflection "
-            "points.\n\nExample: autodiff plot \"x^4 - 2*x^2\" --x -2:2 --order 2",
+            "points.",
+    "repl": "An interactive session: values persist, bindings are re-evaluated, :trace, "
+            ":graph, :check, :save ... on the last entry. Also `autodiff` alone at a "
+            "terminal; with stdin not a terminal, entries are read from it.",
 }
 CONTEXT = {"help_option_names": list(HELP)}
 _SHARED_LAST = ("max_size", "debug", "no_color", "color")
-HELP_TEXT["repl"] = ("An interactive session: values persist, bindings are re-evaluated, "
-                     ":trace, :graph, :check, :save ... on the last entry. Also `autodiff` "
-                     "alone at a terminal; with stdin not a terminal, entries are read from "
-                     "it.\n\nExample: autodiff repl --x 2")
 
 app = typer.Typer(
     name="autodiff",
     help="Evaluate expressions and their exact derivatives by reverse-mode automatic "
-         "differentiation.\n\nExample: autodiff eval \"square(square(x))+square(square(x))\" --x 2.0",
+         "differentiation.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=True,
     rich_markup_mode=None,
     context_settings=CONTEXT,
+    epilog=epilog("autodiff"),
 )
 
 
@@ -101,7 +103,7 @@ def _register(name: str, options_class) -> None:
     ordered = sorted(options_class.declared.values(), key=lambda o: o.name in _SHARED_LAST)
     body.__signature__ = inspect.Signature([_parameter(f) for f in ordered])
     body.__doc__ = HELP_TEXT[name]
-    app.command(name, context_settings=CONTEXT)(body)
+    app.command(name, context_settings=CONTEXT, epilog=epilog(name))(body)
 
 
 for _name, _options in COMMANDS.items():
@@ -110,6 +112,9 @@ for _name, _options in COMMANDS.items():
 
 def run_typer(argv: list[str]) -> int:
     """Parse with Typer (click) and run the command; errors propagate to ``main.run``."""
+    named = completion.named_shell(argv)  # --show-completion zsh: Typer would ignore 'zsh'
+    if named is not None:
+        return completion.run(*named)
     command = typer.main.get_command(app)
     return command.main(args=_normalise(argv), prog_name="autodiff",
                         standalone_mode=False) or 0

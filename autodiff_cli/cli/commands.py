@@ -42,11 +42,11 @@ def run_eval(options: EvalOptions) -> int:
     result.warnings[:0] = warnings
     for message in result.warnings:
         terminal.warning(message, options.no_color)
-    extra = _show_trace(result, options.no_color) if options.trace else None
-    fmt = resolve_format(options.format)
     if options.digits is not None and not 1 <= options.digits <= 17:
         raise UsageError(f"--digits must be from 1 to 17, got {options.digits}",
                          hint="--digits 6")
+    extra = _show_trace(result, options) if options.trace else None
+    fmt = resolve_format(options.format)
     if fmt == "table":
         terminal.console(options.no_color).print(record.table(result, options.digits))
     elif fmt == "plain":
@@ -66,21 +66,26 @@ def _names(text: str | None) -> list[str] | None:
     return names
 
 
-def _show_trace(result, no_color: bool) -> dict:
-    """The trace on stderr (each backward pass under a heading naming its result, with
-    several), and the JSON member for it."""
+def _show_trace(result, options: EvalOptions) -> dict:
+    """The trace on stderr, and the JSON member for it: a table fitted to a terminal (each
+    backward pass under a heading naming its result), tab-separated lines for a file or a
+    pipe (a first column naming the result, with several)."""
     from ..views import trace as trace_view  # lazy by policy: only --trace shows it
 
-    console = terminal.error_console(no_color)
+    traces = result.traces if result.traces is not None else {None: result.trace}
+    if not terminal.is_terminal(sys.stderr) and any(t.steps for t in traces.values()):
+        sys.stderr.write(trace_view.lines(traces))
+    else:
+        console = terminal.error_console(options.no_color)
+        for name, trace in traces.items():
+            title = "backward pass" if name is None else f"backward pass of {name}"
+            console.print(trace_view.table(trace, title=title, digits=options.digits))
     if result.traces is None:
-        console.print(trace_view.table(result.trace))
         if result.derivatives is not None or result.hessian is not None:
             sys.stderr.write("autodiff: note: this is the first-order backward pass; higher "
                              "orders come from Taylor mode (pure derivatives) and a second "
                              "backward pass per row (the Hessian), which are not traced\n")
         return {"trace": trace_view.as_json(result.trace)}
-    for name, trace in result.traces.items():
-        console.print(trace_view.table(trace, title=f"backward pass of {name}"))
     return {"trace": {name: trace_view.as_json(t) for name, t in result.traces.items()}}
 
 
@@ -122,23 +127,40 @@ def _run_batch(options: EvalOptions) -> int:
 
 
 def run_graph(options: GraphOptions) -> int:
-    """``autodiff graph``: the computational graph as DOT, a text tree, or an image."""
-    from ..core.graph import build, gradients
+    """``autodiff graph``: the computational graph as DOT, a text tree, or an image; without
+    values for every variable, its structure (no computed values, no gradients)."""
     from ..core.ids import GraphIds
     from ..views import graph as graph_view, graphviz
 
     program, values, warnings = load("graph", options)
     one_result(program, "graph")
-    graph = build(program, values)
-    gradients(graph, program.variables, retain_grad=True)  # every node shows its gradient
-    for message in warnings + graph.warnings:
-        terminal.warning(message, options.no_color)
-    ids = GraphIds.walk(graph.output)
     output = options.output
     if output is not None and output != "-" and not graphviz.known_suffix(output):
         raise UsageError(f"graph does not know how to write {output}",
                          hint="an image (.svg, .png, .pdf, .jpg, ...), DOT text (.dot, .gv) "
                               "or the tree (.txt)")
+    caption = None
+    if all(name in values for name in program.inputs):
+        from ..core.graph import build, gradients
+
+        graph = build(program, values)
+        gradients(graph, program.variables, retain_grad=True)  # every node shows its gradient
+        warnings += graph.warnings
+        top = graph.output
+    else:
+        from ..core.structure import structure
+
+        drawn = structure(program, values)
+        top, caption = drawn.output, structure_caption(drawn.given, drawn.missing)
+        if output is not None or not sys.stdout.isatty():  # else the tree shows the caption
+            sys.stderr.write(f"autodiff: note: {caption}\n")
+        misspelt = _misspelt(values, drawn.missing)
+        if misspelt:
+            sys.stderr.write(f"autodiff: note: {misspelt}\n")
+    for message in warnings:
+        terminal.warning(message, options.no_color)
+    ids = GraphIds.walk(top)
+    shown = {"gradients": caption is None, "caption": caption}
     fmt = options.format
     if fmt == "auto":
         named_text = output is not None and output.lower().endswith(".txt")
@@ -147,15 +169,41 @@ def run_graph(options: GraphOptions) -> int:
         if fmt == "text":
             raise UsageError(f"{output} is an image; --format text writes text",
                              hint="--output graph.txt")
-        graphviz.render(graph_view.dot(ids, program.source), output)
+        graphviz.render(graph_view.dot(ids, program.source, **shown), output)
     elif fmt == "dot":
-        save_or_write(output, graph_view.dot(ids, program.source))
+        save_or_write(output, graph_view.dot(ids, program.source, **shown))
     elif output is None and sys.stdout.isatty():
         console = terminal.console(options.no_color)
-        console.print(graph_view.tree_group(ids, console.width))
+        console.print(graph_view.tree_group(ids, console.width, **shown))
     else:
-        save_or_write(output, terminal.render_text(graph_view.tree_group(ids)))
+        save_or_write(output, terminal.render_text(graph_view.tree_group(ids, **shown)))
     return ExitCode.OK
+
+
+def structure_caption(given: list[str], missing: list[str]) -> str:
+    """What a graph drawn without every value shows, and what it leaves out."""
+    if not given:
+        return ("the structure only: no values were given, so no values or gradients are "
+                "drawn (give every variable a value for them: " +
+                " ".join(f"--{name} VALUE" for name in missing) + ")")
+    return (f"the structure only: {_listed(missing)} {'has' if len(missing) == 1 else 'have'} "
+            f"no value, so only the values given ({_listed(given)}) and the constants are "
+            "drawn, with no computed values or gradients")
+
+
+def _misspelt(values: dict, missing: list[str]) -> str:
+    """'--yy was given: did you mean --y?' when a value's name is close to a missing one."""
+    from ..errors import close_matches
+
+    for given in values:
+        near = close_matches(given, missing, n=1)
+        if given not in missing and near:
+            return f"--{given} was given: did you mean --{near[0]}?"
+    return ""
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(names)
 
 
 def run_check(options: CheckOptions) -> int:

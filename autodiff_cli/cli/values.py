@@ -8,8 +8,7 @@ from __future__ import annotations
 import math
 import re
 
-import numpy as np
-
+from ..core.elementary import np  # numpy only for a vector or a range
 from ..core.program import CONSTANTS
 from ..errors import InvalidValueError, LimitError, UsageError, shorten
 from .arguments import IDENTIFIER
@@ -50,7 +49,7 @@ def parse_value(name: str, text: str):
         raise InvalidValueError(
             f"the value of '{shorten(name)}' is not a number: {shorten(repr(bad))}", hint=hint)
     if len(parts) == 1 and not vector:
-        return np.float64(float(parts[0]))
+        return float(parts[0])
     return np.array([float(p) for p in parts], dtype=np.float64)
 
 
@@ -67,7 +66,8 @@ def collect_values(assignments, used) -> tuple[dict, list[str]]:
         texts[name] = text
     values = {name: parse_value(name, text) for name, text in texts.items()}
     for name, value in values.items():
-        if np.isinf(value).any() and "inf" not in texts[name].lower():
+        infinite = math.isinf(value) if isinstance(value, float) else np.isinf(value).any()
+        if infinite and "inf" not in texts[name].lower():
             warnings.append(f"--{shorten(name)} {shorten(texts[name])} is too large for float64 "
                             "and becomes inf")
     if used is not None:
@@ -110,7 +110,7 @@ def parse_range(name: str, text: str, step_needed: bool = False):
     return a, b, step
 
 
-def range_points(name: str, a: float, b: float, step: float) -> np.ndarray:
+def range_points(name: str, a: float, b: float, step: float):
     """A, A+STEP, ... <= B; B itself when the last step lands on it (to 1e-9 of a step)."""
     span = (b - a) / step
     if span + 1 > MAX_RANGE_POINTS:

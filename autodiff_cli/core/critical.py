@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import InvalidValueError
+from ..errors import InvalidValueError, UsageError
 from .graph import check_values
 from .program import Program
 from .taylor import taylor_coefficients
@@ -56,8 +56,10 @@ def sample(program: Program, values: dict, name: str, x: np.ndarray, order: int 
     """f and its derivatives up to ``order`` at the points ``x`` of variable ``name``, the
     others held at ``values``; the critical points in the range; a warning about gaps."""
     if not 1 <= order <= MAX_ORDER:
-        raise InvalidValueError(f"a plot shows derivatives of order 1 to {MAX_ORDER}, "
-                                f"not {order}", hint="--order 2")
+        raise UsageError(f"a plot shows derivatives of order 1 to {MAX_ORDER}, not {order}",
+                         cli_message=f"--order {order}: a plot shows derivatives of order 1 "
+                                     f"to {MAX_ORDER}",
+                         hint="order 2", cli_hint="--order 2")
     x = np.asarray(x, dtype=np.float64)
     fixed = {k: v for k, v in values.items() if k != name}
     vectors = [k for k, v in fixed.items() if np.ndim(v)]
@@ -76,9 +78,11 @@ def sample(program: Program, values: dict, name: str, x: np.ndarray, order: int 
     if broken.any():
         where = x[broken]
         what = "f" if gaps.any() else "a derivative of f"
+        place = (f"{name} = {where[0]:.6g}" if where.size == 1
+                 else f"{name} from {where.min():.6g} to {where.max():.6g}")
         result.warnings.append(
-            f"{what} is not finite at {int(broken.sum())} of {x.size} points (x from "
-            f"{where.min():.6g} to {where.max():.6g}): drawn as gaps")
+            f"{what} is not finite at {int(broken.sum())} of {x.size} points ({place}): "
+            "drawn as gaps")
     scalar = {k: v for k, v in data.items() if k != name}
     for k in (1, 2):
         result.critical += zeros(program, scalar, name, x, curves[k], curves[0], k)

@@ -24,7 +24,7 @@ import heapq
 import itertools
 import weakref
 
-import numpy as np
+from .elementary import Real, np  # numpy imported when used: scalars are Python floats
 
 _creation = itertools.count()
 
@@ -67,14 +67,17 @@ def no_grad():
 
 
 def as_data(value):
-    """float64 data: numpy scalars for scalars (cheap), arrays for vectors."""
+    """float64 data: a Python float for a scalar (a Real stays one), an array for a vector."""
+    if type(value) is float or type(value) is Real:
+        return value
+    if isinstance(value, (float, int)):  # numpy's float64 too
+        return float(value)
     if isinstance(value, np.ndarray):
         if value.dtype != np.float64:
             value = value.astype(np.float64)
-        return value[()] if value.ndim == 0 else value
-    if isinstance(value, np.float64):
-        return value
-    return np.float64(value)
+        return float(value[()]) if value.ndim == 0 else value
+    value = np.asarray(value, dtype=np.float64)  # numpy's other scalars (bool_, int64), lists
+    return float(value[()]) if value.ndim == 0 else value
 
 
 class Variable:
@@ -96,15 +99,15 @@ class Variable:
 
     @property
     def shape(self):
-        return self.data.shape
+        return () if type(self.data) is float else self.data.shape
 
     @property
     def ndim(self):
-        return self.data.ndim
+        return 0 if type(self.data) is float else self.data.ndim
 
     @property
     def size(self):
-        return self.data.size
+        return 1 if type(self.data) is float else self.data.size
 
     def __len__(self):
         return len(self.data)
@@ -131,7 +134,7 @@ class Variable:
 
         ``create_graph`` records the backward computation itself as a graph of
         Variables, so the gradients can be differentiated again (higher orders).
-        Without it the same formulas run on plain numpy data, which is several
+        Without it the same formulas run on plain data (floats, arrays), which is several
         times faster: registry functions applied to plain data just compute.
         ``on_step(function, grad_in, grads_out, queue, waiting)`` observes each step
         with plain data (for --trace): the first QUEUE_SHOWN functions of the queue,
@@ -143,7 +146,7 @@ class Variable:
         if self.grad is not None:
             seed = self.grad if graph else self.grad.data
         else:
-            seed = np.ones_like(self.data)
+            seed = 1.0 if isinstance(self.data, float) else np.ones_like(self.data)
             seed = Variable(seed) if graph else seed
         # Gradients received so far, local to this pass: for an intermediate, keyed by the
         # function that made it (which also keeps it alive until that function has run);
@@ -174,11 +177,15 @@ class Variable:
                 if retain_grad:
                     y.grad = gy if graph else Variable(gy)
                 xs = f.inputs if graph else tuple([x.data for x in f.inputs])
-                if f.spec.selective:
-                    needs = tuple([x.requires_grad for x in f.inputs])
-                    gxs = f.spec.backward(xs, y if graph else y.data, gy, needs)
-                else:
-                    gxs = f.spec.backward(xs, y if graph else y.data, gy)
+                yd = y if graph else y.data
+                needs = tuple([x.requires_grad for x in f.inputs]) if f.spec.selective else None
+                try:
+                    gxs = (f.spec.backward(xs, yd, gy, needs) if needs is not None else
+                           f.spec.backward(xs, yd, gy))
+                except ArithmeticError:  # a float divided by 0 or overflowing: again, with IEEE
+                    if graph:  # operators (Variables compute with the registry's forwards)
+                        raise
+                    gxs = _ieee_backward(f.spec, xs, yd, gy, needs)
                 for x, gx in zip(f.inputs, gxs):
                     if gx is None or not x.requires_grad:
                         continue
@@ -193,6 +200,17 @@ class Variable:
             for x, g in leaves.values():
                 g = g if graph else Variable(g)
                 x.grad = g if x.grad is None else x.grad + g
+
+
+def _ieee_backward(spec, xs: tuple, y, gy, needs) -> tuple:
+    """A backward step on plain data again, its floats made Reals, whose operators give IEEE
+    results (1/0 is inf) where a float's raise; the gradients come back as floats. Only the
+    rare step that divides by 0 or overflows pays for it (Reals are 4x slower than floats)."""
+    def real(v):
+        return Real(v) if type(v) is float else v
+    xs, y, gy = tuple([real(x) for x in xs]), real(y), real(gy)
+    gxs = spec.backward(xs, y, gy, needs) if needs is not None else spec.backward(xs, y, gy)
+    return tuple([float(g) if type(g) is Real else g for g in gxs])
 
 
 QUEUE_SHOWN = 10  # functions of the queue an observer sees per step (a wide graph has thousands)
@@ -270,9 +288,12 @@ class InternalSpec:
     """A spec for functions used inside backward formulas and the engine (broadcasting,
     safe products), not part of the user's language."""
 
-    def __init__(self, name, forward, backward, selective=False):
+    def __init__(self, name, forward, backward, selective=False, batched=None):
         self.name, self.forward, self.backward = name, forward, backward
         self.selective = selective  # as in registry.Spec
+        # How core/batched.py runs the backward on a batch of seeds: "elementwise" (as
+        # written), a formula of its own (xs, y, gy) -> gxs, or None (refused).
+        self.batched = batched
 
 
 def _sum_to_data(x, shape):
@@ -288,7 +309,9 @@ def _sum_to_data(x, shape):
 
 def sum_to(x: Variable, shape) -> Variable:
     spec = InternalSpec("sum_to", lambda d: _sum_to_data(np.asarray(d), shape),
-                    lambda xs, y, gy: (broadcast_to(gy, np.shape(xs[0])),))
+                    lambda xs, y, gy: (broadcast_to(gy, np.shape(xs[0])),),
+                    batched=lambda xs, y, gy: (
+                        np.broadcast_to(gy, gy.shape[:1] + np.shape(xs[0])),))
     return apply(spec, x)
 
 
@@ -296,5 +319,6 @@ def broadcast_to(x: Variable, shape) -> Variable:
     if np.shape(x) == shape:
         return x
     spec = InternalSpec("broadcast_to", lambda d: np.broadcast_to(d, shape).copy(),
-                    lambda xs, y, gy: (sum_to(gy, np.shape(xs[0])),))
+                    lambda xs, y, gy: (sum_to(gy, np.shape(xs[0])),),
+                    batched=lambda xs, y, gy: (gy,))  # the batched pass sums it to x's shape
     return apply(spec, x)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import numpy as np
+import math
 
 from ..errors import EvaluationError, UsageError
+from .elementary import np  # numpy only for vectors: a scalar run never imports it
 from .engine import gc_paused
 from .graph import build, check_values, describe_nonfinite, finite, gradients, resolve_wrt
 from .higher import MAX_ORDER, attach, check_order, series as taylor_series
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class Result:
-    """What an evaluation produced. Values are floats (numpy float64) or arrays."""
+    """What an evaluation produced. Values are floats or numpy arrays."""
 
     expression: str
     inputs: dict
@@ -143,6 +144,12 @@ def _undefined_where_nan(value, gradient: dict) -> dict:
     """Where the value is nan (a function outside its domain: log(-1)), the derivative is
     undefined too: nan, not the finite number a formula like 1/x gives there. Element by
     element where the value and a variable have one shape; everywhere for a scalar value."""
+    if isinstance(value, float):
+        if not math.isnan(value):
+            return gradient
+        return {name: math.nan if isinstance(g, float) else
+                np.full_like(np.asarray(g, dtype=np.float64), np.nan)
+                for name, g in gradient.items()}
     bad = np.isnan(value)
     if not np.any(bad):
         return gradient

@@ -10,9 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
 from ..errors import InvalidValueError, NamingError, close_matches, shorten
+from .elementary import np, quiet  # numpy only for vectors: a scalar run never imports it
 from .engine import Function, Variable, as_data, no_grad
 from .program import Program
 
@@ -29,13 +28,13 @@ class Graph:
 
 
 def finite(data) -> bool:
-    if isinstance(data, np.ndarray):
-        return bool(np.isfinite(data).all())
-    return math.isfinite(data)
+    if isinstance(data, (float, int)):
+        return math.isfinite(data)
+    return bool(np.isfinite(data).all())
 
 
 def describe_nonfinite(data) -> str:
-    if isinstance(data, np.ndarray):
+    if not isinstance(data, (float, int)):
         bad = data[~np.isfinite(data)]
         return f"{bad.size} of {data.size} elements are not finite (first: {bad.flat[0]})"
     return str(float(data))
@@ -63,7 +62,9 @@ def check_values(program: Program, values: dict) -> dict:
                 cli_hint=(f"--{shorten(near[0])} was given: did you mean --{shorten(name)}?"
                           if near else f"give it a value: --{shorten(name)} VALUE"))
         try:
-            data[name] = as_data(np.asarray(values[name], dtype=np.float64))
+            value = values[name]
+            data[name] = as_data(float(value) if isinstance(value, (float, int)) else
+                                 np.asarray(value, dtype=np.float64))
         except (TypeError, ValueError):
             raise InvalidValueError(f"the value of '{shorten(name)}' is not a number: "
                                     f"{shorten(repr(values[name]))}") from None
@@ -76,7 +77,7 @@ def build(program: Program, values: dict, *, grad: bool = True) -> Graph:
     nodes: list[Variable] = []
     warnings = list(program.warnings)
     inputs = {}
-    with np.errstate(all="ignore"):
+    with quiet():
         for node in program.nodes:
             if node.kind == "const":
                 var = Variable(node.value, name=node.name or None)
@@ -123,14 +124,15 @@ def nonfinite_origins(graph: Graph) -> list[str]:
 def gradients(graph: Graph, wrt: list[str], **backward_options) -> dict:
     """d(output)/d(input) for each name in ``wrt``; 0 (not None) where it does not depend."""
     out = graph.output
-    with np.errstate(all="ignore"):
+    with quiet():
         for var in graph.inputs.values():
             var.cleargrad()
         out.backward(**backward_options)
     result = {}
     for name in wrt:
         var = graph.inputs[name]
-        result[name] = var.grad.data if var.grad is not None else np.zeros_like(var.data)
+        result[name] = (var.grad.data if var.grad is not None else
+                        0.0 if isinstance(var.data, float) else np.zeros_like(var.data))
     return result
 
 

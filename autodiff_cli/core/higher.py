@@ -11,9 +11,8 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..errors import InvalidValueError, LimitError, UsageError
+from .elementary import np  # imported when --order asks for it, not by a first-order run
 from .graph import build, check_values
 from .labels import derivative_label
 
@@ -63,7 +62,7 @@ def series(program, values: dict, name: str, degree: int) -> dict:
 
 
 def _check_shapes(program, data: dict) -> None:
-    """Vectors are allowed only where every order stays element-wise (see the README)."""
+    """Vectors are allowed only where every order stays element-wise (docs/higher-orders.md)."""
     shapes = {np.shape(x) for x in data.values()}
     if shapes <= {()}:
         return
@@ -109,6 +108,8 @@ def attach(result, program, values: dict, names: list[str], order: int,
         with np.errstate(all="ignore"):
             result.derivatives, result.bounds = taylor_derivatives(program, data, names, order,
                                                                    bounds)
+        for name in names:  # one value for df/dx: the gradient (nan where f is), as printed
+            result.derivatives[name][0] = result.gradient[name]
         if result.hessian:  # one value for d2f/dx2: the Hessian's diagonal, as printed
             for i, name in enumerate(names):
                 result.derivatives[name][1] = result.hessian["matrix"][i][i]

@@ -137,7 +137,9 @@ class Latex(Plain):
     """LaTeX math: \\cdot, \\frac, x^{2}, \\sin."""
 
     _FUNCTIONS = {"sin", "cos", "tan", "sinh", "cosh", "tanh", "exp", "log", "max", "min"}
-    _ARC = {"asin": "\\arcsin", "acos": "\\arccos", "atan": "\\arctan"}
+    # How mathematics writes these (sign is sgn in print), where the name alone would not do.
+    _SPELLED = {"asin": "\\arcsin", "acos": "\\arccos", "atan": "\\arctan",
+                "sign": "\\operatorname{sgn}"}
     open, close = "\\left(", "\\right)"
 
     def precedence(self, i: int) -> int:
@@ -173,7 +175,7 @@ class Latex(Plain):
         return super().parts(i)
 
     def call(self, op: str, args: tuple) -> list:
-        head = (f"\\{op}" if op in self._FUNCTIONS else self._ARC.get(op)
+        head = (f"\\{op}" if op in self._FUNCTIONS else self._SPELLED.get(op)
                 or f"\\operatorname{{{op}}}")
         return _call(head + "\\left(", args, "\\right)")
 

@@ -1,7 +1,9 @@
 """The computational graph for ``autodiff graph``: Graphviz DOT text, or a Rich tree.
 
 Reads a graph numbered by ``graphids`` after a backward pass that kept the
-intermediate gradients. Both views walk the graph with explicit stacks, so a
+intermediate gradients, or a structure (``core/structure.py``: no gradients, and
+values only where they were given), with ``gradients=False`` and a ``caption``
+that says what is drawn. Both views walk the graph with explicit stacks, so a
 chain 10^4 deep is no harder than a short one.
 """
 
@@ -39,26 +41,38 @@ def _name(ids: GraphIds, var) -> str:
     return f"{var.name} ({ids.of(var)})" if var.name else ids.of(var)
 
 
-def _variable_lines(ids: GraphIds, var) -> list[str]:
+def _variable_lines(ids: GraphIds, var, gradients: bool = True) -> list[str]:
     kind = role(var)
-    lines = [_name(ids, var) if kind != "const" else f"constant {_name(ids, var)}",
-             f"value {value(var.data)}"]
-    if kind != "const":
+    lines = [_name(ids, var) if kind != "const" else f"constant {_name(ids, var)}"]
+    if var.data is not None:  # a structure has values only where they were given
+        lines.append(f"value {value(var.data)}")
+    elif kind == "input":
+        lines.append("no value")
+    if kind != "const" and gradients:
         grad = _grad(var)
         lines.append(f"grad {grad if grad is not None else 'none'}")
     return lines
 
 
-def dot(ids: GraphIds, source: str = "") -> str:
-    """Graphviz DOT: each node once, in id order, then the edges in function order."""
+def dot(ids: GraphIds, source: str = "", gradients: bool = True,
+        caption: str | None = None) -> str:
+    """Graphviz DOT: each node once, in id order, then the edges in function order.
+
+    ``caption``, if any, is drawn under the graph (what a structure leaves out)."""
     out = ["digraph autodiff {"]
     out += [f"  // {line}" for line in source.replace("\r", "").splitlines() if line.strip()]
+    if caption:  # in lines of a readable length under the picture
+        import textwrap
+
+        out.append(f"  label={_quote(chr(10).join(textwrap.wrap(caption, 72)))}; labelloc=b; "
+                   "fontsize=10;")
     out += ['  graph [rankdir=TB, fontname="Helvetica"];',
             '  node [fontname="Helvetica", fontsize=11];',
             '  edge [fontname="Helvetica", fontsize=9, color="#566573"];']
     for var in ids.variables:
         extra = ", peripheries=2" if var is ids.output else ""
-        out.append(f"  {ids.of(var)} [label={_quote(chr(10).join(_variable_lines(ids, var)))}, "
+        lines = _variable_lines(ids, var, gradients)
+        out.append(f"  {ids.of(var)} [label={_quote(chr(10).join(lines))}, "
                    f"{_VARIABLE_STYLE[role(var)]}{extra}];")
     for f in ids.functions:
         label = f"{f.spec.name} ({ids.of(f)})\ngeneration {f.generation}"
@@ -73,24 +87,27 @@ def dot(ids: GraphIds, source: str = "") -> str:
     return "\n".join(out) + "\n"
 
 
-def _describe(ids: GraphIds, var):
+def _describe(ids: GraphIds, var, gradients: bool = True):
     from rich.text import Text
 
     kind = role(var)
     text = Text(_name(ids, var), style="bold" if var.name else "")
-    text.append(f" = {value(var.data)}")
+    if var.data is not None:  # a structure has values only where they were given
+        text.append(f" = {value(var.data)}")
     grad = _grad(var)
-    if kind != "const":
+    if kind != "const" and gradients:
         text.append(f"   grad {grad if grad is not None else 'none'}", style="green")
     f = var.creator
     if f is not None:
         text.append(f"   <- {ids.of(f)} {f.spec.name}, generation {f.generation}", style="cyan")
     else:
-        text.append(f"   {'input' if kind == 'input' else 'constant'}", style="dim")
+        what = "constant" if kind != "input" else "input" if var.data is not None else \
+            "input, no value"
+        text.append(f"   {what}", style="dim")
     return text
 
 
-def trees(ids: GraphIds, depth: int = _TREE_DEPTH) -> list:
+def trees(ids: GraphIds, depth: int = _TREE_DEPTH, gradients: bool = True) -> list:
     """Rich trees from the output down to the inputs (pre-order, explicit stack).
 
     A variable met again is not expanded again: a line refers to where it is
@@ -116,7 +133,8 @@ def trees(ids: GraphIds, depth: int = _TREE_DEPTH) -> list:
                 shown[id(var)] = "below"
                 roots.append(var)
                 continue
-            node = Tree(_describe(ids, var)) if parent is None else parent.add(_describe(ids, var))
+            described = _describe(ids, var, gradients)
+            node = Tree(described) if parent is None else parent.add(described)
             if parent is None:
                 result.append(node)
             shown[id(var)] = "above"
@@ -125,8 +143,9 @@ def trees(ids: GraphIds, depth: int = _TREE_DEPTH) -> list:
     return result
 
 
-def tree_group(ids: GraphIds, width: int | None = None):
-    """All the trees as one renderable, a blank line between them.
+def tree_group(ids: GraphIds, width: int | None = None, gradients: bool = True,
+               caption: str | None = None):
+    """All the trees as one renderable, a blank line between them, after the ``caption``.
 
     With a ``width`` (a terminal's), the trees are cut shallow enough that the
     indentation (4 columns a level) leaves room for the labels.
@@ -135,8 +154,8 @@ def tree_group(ids: GraphIds, width: int | None = None):
     from rich.text import Text
 
     depth = _TREE_DEPTH if width is None else max(4, min(_TREE_DEPTH, (width - _LABEL_ROOM) // 4))
-    parts = []
-    for index, tree in enumerate(trees(ids, depth)):
+    parts = [Text(caption, style="dim"), Text("")] if caption else []
+    for index, tree in enumerate(trees(ids, depth, gradients)):
         if index:
             parts.append(Text(""))
         parts.append(tree)

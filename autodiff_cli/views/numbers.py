@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 
 def number(x) -> str:
     """The shortest text that reads back to the same float64 (Python's repr)."""
-    if isinstance(x, np.ndarray) and x.ndim > 0:
+    if getattr(x, "ndim", 0) > 0:  # an array (a scalar, numpy's or a Real, has ndim 0)
         return ",".join(number(v) for v in x.ravel())
     return repr(float(x))
 
 
 def jsonable(x):
     """Floats and lists of floats; nan and the infinities as strings (strict JSON)."""
-    if isinstance(x, np.ndarray) and x.ndim > 0:
+    if getattr(x, "ndim", 0) > 0:
         return [jsonable(v) for v in x.tolist()]
     if isinstance(x, (list, tuple)):
         return [jsonable(v) for v in x]

@@ -6,7 +6,7 @@ JSON layout from here. Only reads the ``Result`` the core produced.
 
 from __future__ import annotations
 
-import numpy as np
+from ..core.elementary import np  # numpy only when a value is a vector
 
 from ..core.labels import derivative_label
 from .numbers import jsonable, number  # noqa: F401 - also the views' shared helpers
@@ -138,7 +138,7 @@ SHOWN_ELEMENTS = 20  # of a vector in a table cell; past it the middle is left o
 def cell(value, digits: int | None = None) -> str:
     """A number or a vector for people: rounded to ``digits`` significant digits if asked,
     a long vector shortened with '…' (plain and JSON always have every digit)."""
-    values = np.ravel(value) if isinstance(value, np.ndarray) and value.ndim > 0 else None
+    values = np.ravel(value) if getattr(value, "ndim", 0) > 0 else None
     text = (lambda v: f"{float(v):.{digits}g}") if digits else number
     if values is None:
         return text(value)
@@ -157,7 +157,7 @@ def table(result, digits: int | None = None):
 
     def shown(v):
         text = cell(v, digits)
-        return f"[{text}]" if isinstance(v, np.ndarray) and v.ndim > 0 else text
+        return f"[{text}]" if getattr(v, "ndim", 0) > 0 else text
 
     at = ", ".join(f"{name} = {shown(v)}" for name, v in result.inputs.items())
     title = Text(result.expression if "\n" not in result.expression else "program")

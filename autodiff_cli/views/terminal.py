@@ -38,9 +38,13 @@ def color_wanted(stream, no_color: bool = False) -> bool:
     return bool(isatty and isatty())
 
 
-def _tty(stream) -> bool:
+def is_terminal(stream) -> bool:
+    """Whether the stream is a terminal (a person reads it), not a file or a pipe."""
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
+
+
+_tty = is_terminal
 
 
 def _printable(line: str) -> str:
