@@ -53,6 +53,7 @@ class Sizes:
     startup_runs: int  # one-shot processes per command
     repeats: int  # in-process repeats (the median is taken)
     terms: int  # the huge sum; linearity compares terms // 10 with terms
+    huge_repeats: int  # repeats for the huge sum (a bare Lark parse of 10^6 terms takes minutes)
     chain_depth: int  # the deep chain, end to end
     chain_runs: int
     engine_nodes: tuple  # graph sizes for the engine against PyTorch
@@ -60,9 +61,9 @@ class Sizes:
     tanh_orders: int
 
 
-FULL = Sizes(startup_runs=15, repeats=5, terms=20_000, chain_depth=100_000, chain_runs=3,
+FULL = Sizes(startup_runs=15, repeats=5, terms=1_000_000, huge_repeats=3, chain_depth=100_000, chain_runs=3,
              engine_nodes=(10_000, 100_000), points=1_000_000, tanh_orders=7)
-QUICK = Sizes(startup_runs=3, repeats=2, terms=2_000, chain_depth=10_000, chain_runs=1,
+QUICK = Sizes(startup_runs=3, repeats=2, terms=2_000, huge_repeats=2, chain_depth=10_000, chain_runs=1,
               engine_nodes=(2_000,), points=100_000, tanh_orders=7)
 
 
@@ -257,22 +258,30 @@ def load_torch():
 
 
 def goal_huge(sizes: Sizes) -> list[Row]:
+    """A sum of 10^6 terms: time against a bare Lark parse, growth, and memory per term."""
     text, small = wide_sum(sizes.terms), wide_sum(sizes.terms // 10)
     lark = Lark(ARITHMETIC, parser="lalr")
-    lark.parse(small)  # the first parse builds Lark's lexer state
+    lark.parse(wide_sum(100))  # the first parse builds Lark's lexer state
     t = race({"lark": lambda: lark.parse(text),
               "evaluate": lambda: api.evaluate(text, x=0.3),
-              "small": lambda: api.evaluate(small, x=0.3)}, sizes.repeats)
-    # Where evaluate's time goes: parsing (our grammar and callbacks) against the engine.
+              "small": lambda: api.evaluate(small, x=0.3)}, sizes.huge_repeats)
+    # Where evaluate's time goes: parsing (our LALR driver and builder) against the engine.
     program = parse(text)
+    nodes = len(program.nodes)
     split = race({"parse": lambda: parse(text), "engine": lambda: engine_run(program)},
-                 sizes.repeats)
+                 sizes.huge_repeats)
+    del program
+    # Memory: the peak of one evaluation (program, graph and backward pass), text excluded.
+    peak = traced_peak(lambda: api.evaluate(text, x=0.3))
     rows = [
         Row(2, f"evaluate {sizes.terms:,}-term sum / bare Lark LALR parse", t["evaluate"] / t["lark"],
-            "x", 2.0, f"evaluate {t['evaluate']:.2f} s (parse {split['parse']:.2f} s + engine "
-            f"{split['engine']:.2f} s) vs Lark {t['lark']:.2f} s; {len(program.nodes):,} nodes"),
+            "x", 1.3, f"evaluate {t['evaluate']:.2f} s (parse {split['parse']:.2f} s + engine "
+            f"{split['engine']:.2f} s) vs Lark {t['lark']:.2f} s; {nodes:,} nodes"),
         Row(2, f"evaluate {sizes.terms:,} terms / {sizes.terms // 10:,} terms", t["evaluate"] / t["small"],
             "x", 11.0, f"{t['evaluate']:.2f} s vs {t['small']:.3f} s"),
+        Row(2, f"peak bytes per term, evaluate {sizes.terms:,} terms (tracemalloc)",
+            peak / sizes.terms, " B", 1024.0,
+            f"peak {peak / 1e6:.0f} MB, {peak / nodes:.0f} bytes per node"),
     ]
     rows.append(deep_chain_row(sizes))
     rows += engine_rows(sizes)

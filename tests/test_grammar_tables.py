@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import autodiff_cli.language.parser as parser
+from autodiff_cli.language import lalr, lark_parser
 from autodiff_cli.errors import InputError
 from autodiff_cli.language import build_tables, tables
 from autodiff_cli.language.grammar import grammar_text
@@ -55,15 +56,24 @@ def test_the_runtime_parser_does_not_import_the_generator():
     assert out.stdout.strip() == "False", out.stderr
 
 
+def clear_caches():
+    lark_parser._lark.cache_clear()
+    lalr.machine.cache_clear()
+
+
 @pytest.fixture
 def fresh_parser():
-    parser._lark.cache_clear()
+    clear_caches()
     yield
-    parser._lark.cache_clear()
+    clear_caches()
 
 
 def test_tables_and_grammar_parse_alike(fresh_parser, monkeypatch):
+    """With the tables: the table-driven driver (Lark for errors). With stale tables: Lark
+    alone, from the grammar."""
     with_tables = [outcome(t) for t in PROGRAMS]
+    assert lalr.machine() is not None
     monkeypatch.setattr(tables, "GRAMMAR", "stale")  # forces the slow path
-    parser._lark.cache_clear()
+    clear_caches()
+    assert lalr.machine() is None
     assert [outcome(t) for t in PROGRAMS] == with_tables

@@ -170,14 +170,15 @@ ONE_SHOT_MODULES = {
     "autodiff_cli.core.spec",
     "autodiff_cli.core.evaluation", "autodiff_cli.core.elementary",
     "autodiff_cli.language", "autodiff_cli.language.grammar", "autodiff_cli.language.parser",
-    "autodiff_cli.language.tables",
+    "autodiff_cli.language.tables", "autodiff_cli.language.lalr",
     "autodiff_cli.views", "autodiff_cli.views.terminal", "autodiff_cli.views.record",
     "autodiff_cli.views.numbers", "autodiff_cli.core.labels",
 }
 # numpy: a scalar evaluation computes with Python floats and math (core/elementary.py); numpy
-# costs more to import than the rest of the run.
+# costs more to import than the rest of the run. lark: a valid program is parsed by
+# language/lalr.py; Lark is imported only to explain a syntax error.
 NEVER_ON_THE_ONE_SHOT_PATH = {"numpy", "typer", "click", "rich", "json", "difflib", "pathlib",
-                              "shlex",
+                              "shlex", "lark", "autodiff_cli.language.lark_parser",
                               "autodiff_cli.language.build_tables", "autodiff_cli.cli.app",
                               "autodiff_cli.core.taylor", "autodiff_cli.core.jacobian"}
 
@@ -197,6 +198,15 @@ def test_a_one_shot_eval_imports_exactly_the_allowed_modules():
     loaded = loaded_by(["eval", "x^2 + sin(y)", "--x", "3", "--y", "1"])
     assert {m for m in loaded if m.startswith("autodiff_cli")} == ONE_SHOT_MODULES
     assert loaded & NEVER_ON_THE_ONE_SHOT_PATH == set()
+
+
+def test_a_syntax_error_imports_lark_for_its_message():
+    code = ("import sys\nfrom autodiff_cli.cli.main import run\n"
+            "code = run(['eval', 'x +* 2', '--x', '1'])\n"
+            "print(code, 'lark' in sys.modules, file=sys.stderr)")
+    err = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT).stderr
+    assert "expected a number, a name" in err and err.strip().splitlines()[-1] == "2 True", err
 
 
 def test_a_scalar_eval_imports_no_numpy_until_a_vector_or_a_reduction_needs_it():

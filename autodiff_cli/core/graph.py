@@ -99,7 +99,7 @@ def build(program: Program, values: dict, *, grad: bool = True, wrt=None,
             else:
                 args = [nodes[i] for i in node.args]
                 try:
-                    var = Function(node.spec, node.position)(*args)
+                    var = Function(node.spec)(*args)  # positions are made only for messages
                 except ValueError:  # numpy could not broadcast the arguments together
                     raise _shape_error(program, node, args) from None
             nodes.append(var)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from . import registry
@@ -22,14 +23,40 @@ ALIASES = {"ln": "log", "arcsin": "asin", "arccos": "acos", "arctan": "atan", "a
            "lse": "logsumexp", "average": "mean", "maximum": "max", "minimum": "min"}
 
 
+class SourceLines:
+    """Where the lines of one source start, to turn an offset into a Position when one is
+    asked for (an error, a warning). Nodes keep only their offset: a Position per node
+    cost a third of a huge program's memory and time to parse. Each position is made once
+    per source, so a node's position is always the same object."""
+
+    __slots__ = ("newlines", "made")
+
+    def __init__(self, source: str):
+        self.newlines = [m.start() for m in re.finditer("\n", source)]
+        self.made: dict[int, Position] = {}
+
+    def position(self, offset: int) -> Position:
+        position = self.made.get(offset)
+        if position is None:  # 1-based line and column, as Lark counts them
+            line = bisect_left(self.newlines, offset)
+            column = offset - (self.newlines[line - 1] if line else -1)
+            position = self.made[offset] = Position(line + 1, column, offset)
+        return position
+
+
 @dataclass(frozen=True, slots=True)
 class Node:
     kind: str  # 'const', 'input' or 'call'
-    position: Position
+    offset: int  # where the node's text starts in its source (see ``position``)
     name: str = ""  # the input's name, or the function's registry name
     value: float = 0.0  # for constants
     args: tuple[int, ...] = ()  # node indices, for calls
     spec: registry.Spec | None = None
+    lines: SourceLines | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def position(self) -> Position:
+        return self.lines.position(self.offset)
 
 
 @dataclass
@@ -61,6 +88,7 @@ class ProgramBuilder:
 
     def __init__(self, source: str, after: Program | None = None):
         self.program = Program(source)
+        self.lines = SourceLines(source)
         self.session = after is not None
         if after is not None:  # a session's entry: it continues that program, nodes and names
             self.program.nodes = list(after.nodes)
@@ -76,31 +104,38 @@ class ProgramBuilder:
         self.program.nodes.append(node)
         return len(self.program.nodes) - 1
 
-    def number(self, text: str, position: Position) -> int:
+    # The parsers hand over offsets into the source; a Position is made only for a message.
+
+    def number(self, text: str, offset: int) -> int:
         value = float(text)
         if math.isinf(value):
-            self.program.warnings.append(
-                f"the number {shorten(text)} at {position} is too large for float64 and becomes inf")
-        return self._add(Node("const", position, value=value))
+            self.program.warnings.append(f"the number {shorten(text)} at "
+                                         f"{self.lines.position(offset)} is too large for "
+                                         "float64 and becomes inf")
+        return self._add(Node("const", offset, value=value, lines=self.lines))
 
-    def name(self, name: str, position: Position) -> int:
+    def name(self, name: str, offset: int) -> int:
         if name in self.bindings:
             self.reads[name] = self.reads.get(name, 0) + 1
             return self.bindings[name]
+        if name in self.program.inputs:  # checked below when it was first read
+            return self.program.inputs[name]
         if name in CONSTANTS:
-            return self._add(Node("const", position, name=name, value=CONSTANTS[name]))
+            return self._add(Node("const", offset, name=name, value=CONSTANTS[name],
+                                  lines=self.lines))
         if registry.arities(name):
             raise NamingError(f"'{shorten(name)}' is a function, not a value",
-                             position=position, hint=f"call it: {shorten(name)}(...)")
-        if name not in self.program.inputs:
-            self.program.inputs[name] = self._add(Node("input", position, name=name))
+                              position=self.lines.position(offset),
+                              hint=f"call it: {shorten(name)}(...)")
+        self.program.inputs[name] = self._add(Node("input", offset, name=name, lines=self.lines))
         return self.program.inputs[name]
 
-    def call(self, name: str, args: list[int], position: Position) -> int:
+    def call(self, name: str, args: list[int], offset: int) -> int:
         spec = registry.lookup(name, len(args))
         if spec is None:
-            self._unknown_call(name, len(args), position)
-        return self._add(Node("call", position, name=name, args=tuple(args), spec=spec))
+            self._unknown_call(name, len(args), self.lines.position(offset))
+        return self._add(Node("call", offset, name=name, args=tuple(args), spec=spec,
+                              lines=self.lines))
 
     def _unknown_call(self, name: str, count: int, position: Position):
         allowed = registry.arities(name)
@@ -120,11 +155,12 @@ class ProgramBuilder:
         raise NamingError(f"unknown function '{shorten(name)}'", position=position,
                          hint=hint or "'autodiff functions' lists the functions")
 
-    def operator(self, name: str, args: list[int], position: Position) -> int:
-        return self._add(Node("call", position, name=name, args=tuple(args),
-                              spec=registry.lookup(name, len(args))))
+    def operator(self, name: str, args: list[int], offset: int, spec=None) -> int:
+        return self._add(Node("call", offset, name=name, args=tuple(args),
+                              spec=spec or registry.lookup(name, len(args)), lines=self.lines))
 
-    def assign(self, name: str, node: int, position: Position) -> int:
+    def assign(self, name: str, node: int, offset: int) -> int:
+        position = self.lines.position(offset)
         if name in CONSTANTS:
             raise NamingError(f"cannot assign to '{shorten(name)}': it is a constant", position=position,
                              hint="choose another name")
@@ -136,7 +172,7 @@ class ProgramBuilder:
                              position=position, hint="assign it before its first use")
         self.bindings[name] = node
         self.assigned.append((name, self.reads.get(name, 0)))
-        self.program.assignments.append((name, node, position.offset))
+        self.program.assignments.append((name, node, offset))
         if self.program.nodes[node].kind == "call":
             self.program.labels.setdefault(node, name)
         return node

@@ -1,1 +1,1 @@
-"""text -> program: the grammar, the Lark LALR parser with precomputed tables, and syntax errors in plain words."""
+"""text -> program: the grammar, its precomputed LALR tables run by a small driver of our own, and Lark for syntax errors in plain words."""

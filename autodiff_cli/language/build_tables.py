@@ -60,7 +60,7 @@ def tables_source() -> str:
     text, data, memo = tables_content()
     return (f'"""LALR tables of grammars/{GRAMMAR_FILE}, precomputed (generated: do not edit).\n\n'
             f'Made by ``python -m autodiff_cli.language.build_tables``; used only while the\n'
-            f'grammar below matches the shipped one (see parser._lark)."""\n\n'
+            f'grammar below matches the shipped one (see lalr.machine and lark_parser._lark)."""\n\n'
             f"GRAMMAR = {text!r}\n"
             f"DATA = {data!r}\n"
             f"MEMO = {memo!r}\n")

@@ -1,130 +1,26 @@
-"""Text to Program: the Lark LALR parser and its translation of errors into plain words.
+"""Text to Program: the parse entry point, its limits, and which parser runs.
 
-The grammar is built once per process, with the callbacks attached, so Lark
-reduces straight into a ``ProgramBuilder``: no parse tree and no recursion,
-however deeply the input nests. No cache file is written anywhere. The grammar's
-operator rules are aliased to registry names (add, neg, pow, ...), so an operator
-needs a grammar rule and a registry entry, and nothing here.
+A valid program is parsed by the table-driven driver in ``lalr.py``, which needs no Lark
+import (a one-shot run saves its import) and costs a fraction of Lark's time per token.
+Any text it rejects is parsed again by Lark (``lark_parser.py``), so that a syntax error
+reads exactly as Lark finds it, caret and hints included. The grammar's operator rules are
+aliased to registry names (add, neg, pow, ...), so an operator needs a grammar rule and a
+registry entry, and nothing here.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from functools import lru_cache
 
-from lark import Lark, Token
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
-
-from ..core import registry
 from ..core.engine import gc_paused
 from ..core.program import Program, ProgramBuilder
-from ..errors import InputError, LimitError, ParseError, Position, shorten
-from .grammar import OPTIONS, grammar_text
+from ..errors import InputError, LimitError, ParseError
+from . import lalr
 
 DEFAULT_MAX_CHARS = 64 * 1024 * 1024  # the whole program, in characters
 
-
-def _position(token: Token) -> Position:
-    return Position(token.line, token.column, token.start_pos)
-
-
-class _Callbacks:
-    """Lark calls these as it reduces; each forwards to the current builder."""
-
-    def __init__(self):
-        self.builder: ProgramBuilder | None = None
-
-    def start(self, children):
-        return self.builder.finish(children)
-
-    def number(self, children):
-        (token,) = children
-        return self.builder.number(str(token), _position(token))
-
-    def name(self, children):
-        (token,) = children
-        return self.builder.name(str(token), _position(token))
-
-    def call(self, children):
-        token, args = children
-        return self.builder.call(str(token), args or [], _position(token))
-
-    def arguments(self, children):
-        return list(children)
-
-    def assign(self, children):
-        token, node = children
-        return self.builder.assign(str(token), node, _position(token))
-
-    def pos(self, children):
-        return children[1]
-
-    def outputs(self, children):
-        return self.builder.outputs(list(children))
-
-    def __getattr__(self, name):
-        """An operator rule (aliased to its registry name): reduce to that function."""
-        if name not in registry.operator_names():
-            raise AttributeError(name)
-
-        def reduce(children):
-            token = next(c for c in children if isinstance(c, Token))
-            args = [c for c in children if not isinstance(c, Token)]
-            return self.builder.operator(name, args, _position(token))
-        return reduce
-
-
-_callbacks = _Callbacks()
-_lock = threading.Lock()
-
-
-@lru_cache(maxsize=None)
-def _lark() -> Lark:
-    """The parser, built once per process.
-
-    Building the LALR tables from the grammar costs about 30 ms, a fifth of a
-    one-shot run, so they are precomputed into ``tables.py`` (plain Python
-    literals: no pickle, no cache file; ``python -m autodiff_cli.language.build_tables``
-    remakes them). They are used only when they were made from this very grammar
-    text (compared whole: it is short, and hashing would cost more to import); if
-    not, or if this Lark cannot load them, the grammar is analysed as usual.
-    """
-    text = grammar_text()
-    from . import tables  # lazy: a large literal, needed only when a program is parsed
-
-    if tables.GRAMMAR == text:
-        try:
-            return Lark._load_from_dict(tables.DATA, tables.MEMO, transformer=_callbacks,
-                                        postlex=_Statements())
-        except Exception:  # noqa: BLE001 - tables from an incompatible Lark: build them
-            pass
-    return Lark(text, transformer=_callbacks, postlex=_Statements(), **OPTIONS)
-
-
-class _Statements:
-    """Lark's post-lexer: inside parentheses a new line continues the expression, as in
-    Python (a ';' still ends a statement, and is an error there):
-        f = (x^2 +
-             y^2)
-    It also tells the builder where each top-level separator is, so that a statement
-    whose value is thrown away can be quoted in a warning."""
-
-    always_accept = ("_SEP",)  # lexed in every state, so that it reaches process()
-
-    def process(self, stream):
-        depth = 0
-        separators = _callbacks.builder.separators
-        for token in stream:
-            if token.type == "LPAR":
-                depth += 1
-            elif token.type == "RPAR":
-                depth = max(0, depth - 1)
-            elif token.type == "_SEP":
-                if depth and token.value != ";":
-                    continue
-                separators.append(token.start_pos)
-            yield token
+_lock = threading.Lock()  # one parse at a time: the Lark fallback's callbacks are shared
 
 
 def parse(source: str, *, max_chars: int = DEFAULT_MAX_CHARS, after: Program | None = None
@@ -140,142 +36,23 @@ def parse(source: str, *, max_chars: int = DEFAULT_MAX_CHARS, after: Program | N
     if not _strip_comments(source).strip():
         raise ParseError("the expression is empty", hint="for example: x^2", source=source,
                          cli_hint='for example: autodiff eval "x^2" --x 3')
-    parser = _lark()
+    machine = lalr.machine()
     with _lock, gc_paused():
-        _callbacks.builder = ProgramBuilder(source, after)
         try:
-            return parser.parse(source)
-        except (UnexpectedCharacters, UnexpectedToken, UnexpectedEOF) as error:
-            raise _syntax_error(error, source, parser) from None
+            if machine is not None:
+                try:
+                    return machine.parse(source, ProgramBuilder(source, after))
+                except lalr.Rejected:
+                    pass  # not the language: Lark says why, in its words
+            from .lark_parser import parse_with_lark  # lazy: only a syntax error needs Lark
+
+            return parse_with_lark(source, ProgramBuilder(source, after))
         except InputError as error:  # raised by the builder: attach the text for the caret
             error.source = error.source or source
             raise
-        finally:
-            _callbacks.builder = None
 
 
 def _strip_comments(source: str) -> str:
     return re.sub(r"#[^\n]*", "", source)
 
 
-# Characters pasted from documents, and what the language writes instead.
-_ASCII_FOR = {"−": "'-'", "–": "'-'", "—": "'-'", "×": "'*'", "·": "'*'", "∙": "'*'",
-              "⋅": "'*'", "∗": "'*'", "÷": "'/'", "∕": "'/'", "²": "^2", "³": "^3",
-              "√": "sqrt(...)", "π": "pi", "\u00a0": "a plain space", "\ufeff": "nothing (it is "
-              "a byte-order mark: save the file as UTF-8 without one)"}
-_OPERAND = {"NUMBER", "NAME", "LPAR", "MINUS", "PLUS"}
-_OPERATOR = {"PLUS", "MINUS", "STAR", "SLASH", "POW"}
-
-
-def _expected(names, parser: Lark) -> str:
-    """The expected terminals in plain words, grouped the way a reader thinks of them."""
-    names = set(names)
-    words = []
-    if names & {"NUMBER", "NAME"}:  # an operand may start here
-        words += ["a number", "a name", "'('", "'-'"]
-        names -= _OPERAND
-    if names & {"STAR", "SLASH", "POW"}:  # an operand just ended
-        words.append("an operator (+ - * / ^)")
-        names -= _OPERATOR | {"LPAR"}  # '(' here would be a call: the name already says so
-    for name in ("RPAR", "COMMA", "EQUAL"):
-        if name in names:
-            words.append(f"'{parser.get_terminal(name).pattern.value}'")
-            names.discard(name)
-    if names & {"_SEP", "$END"}:
-        words.append("the end of the statement")
-        names -= {"_SEP", "$END"}
-    words += sorted(_describe(n, parser) for n in names)
-    if not words:
-        return "something else"
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-
-
-def _describe(terminal: str, parser: Lark) -> str:
-    try:
-        pattern = parser.get_terminal(terminal).pattern
-    except KeyError:
-        return terminal.lower()
-    return f"'{pattern.value}'" if pattern.type == "str" else terminal.lower()
-
-
-def _token_words(token: Token) -> str:
-    if token.type == "$END":
-        return "end of input"
-    if token.type == "_SEP":
-        return "end of line" if token.value.strip("\r") == "\n" else "';'"
-    if token.type == "NUMBER":
-        return f"number {shorten(token.value)}"
-    if token.type == "NAME":
-        return f"name '{shorten(token.value)}'"
-    return f"'{token.value}'"
-
-
-def _end_position(source: str) -> Position:
-    """Just after the last non-blank character: where an unfinished program stops."""
-    trimmed = len(source.rstrip())
-    line = source.count("\n", 0, trimmed) + 1
-    column = trimmed - (source.rfind("\n", 0, trimmed) + 1) + 1
-    return Position(line, column, trimmed)
-
-
-def _multiplication_hint(source: str, offset: int, token_text: str) -> str | None:
-    before = source[max(0, offset - 64):offset].rstrip()  # bounded: no quadratic regex work
-    number = re.search(r"(?<![\w.])[\d.]+(?:[eE][+-]?\d+)?$", before)
-    if number and number.group(0) == "0" and token_text[:1] in "xXbBoO" and len(token_text) > 1:
-        return "numbers are decimal: hexadecimal, binary and octal literals are not part of the language"
-    if number and token_text[:1] == "_":
-        return f"numbers have no '_' separators: write {number.group(0)}{token_text[1:]}"
-    if number and token_text in ("e", "E"):
-        return (f"an exponent needs digits ({shorten(number.group(0))}e3); to multiply by the "
-                f"constant e, write {shorten(number.group(0))}*e")
-    if number and (token_text[:1].isalpha() or token_text[:1] in "_("):
-        return f"to multiply, write {shorten(number.group(0))}*{shorten(token_text)}"
-    if before[-1:] == ")" and (token_text[:1].isalpha() or token_text == "("):
-        return f"to multiply, write ...)*{shorten(token_text)}"
-    if re.search(r"[A-Za-z_0-9]$", before) and token_text[:1].isalpha():
-        return "two values side by side: is an operator such as '*' missing?"
-    return None
-
-
-def _acceptable(error, fallback) -> set:
-    """What the parser accepts at the error, exactly: the lexer's or the LALR table's own
-    sets are wider (merged look-aheads; a new line is lexed everywhere)."""
-    try:
-        return set(error.interactive_parser.accepts())
-    except Exception:  # noqa: BLE001 - an older Lark: fall back to its own list
-        return set(fallback or [])
-
-
-def _syntax_error(error, source: str, parser: Lark) -> ParseError:
-    if isinstance(error, UnexpectedCharacters):
-        char = source[error.pos_in_stream] if error.pos_in_stream < len(source) else ""
-        shown = repr(char)[1:-1] if char.isprintable() else f"U+{ord(char):04X}" if char else ""
-        position = Position(error.line, error.column, error.pos_in_stream)
-        hint = None
-        if char in _ASCII_FOR:
-            hint = f"'{char}' is not part of the language: write {_ASCII_FOR[char]}"
-        elif char.isdecimal() and not char.isascii():  # full-width and other scripts' digits
-            hint = f"numbers are written with the ASCII digits 0-9: {int(char)}"
-        elif char and char in "[{":
-            hint = "use ( and ) to group"
-        elif char == "!" or char == "&" or char == "|":
-            hint = "the language has + - * / ^ and functions; see 'autodiff functions'"
-        elif char == "=" :
-            hint = "'=' binds a name at the start of a statement: a = x^2"
-        return ParseError(f"unexpected character '{shown}'; expected "
-                            f"{_expected(_acceptable(error, error.allowed), parser)}",
-                            position=position, hint=hint, source=source)
-    token = error.token
-    expected = _expected(_acceptable(error, error.expected), parser)
-    if token.type == "$END":
-        position = _end_position(source)
-        return ParseError(f"the input ended too soon; expected {expected}",
-                            position=position, source=source,
-                            hint="close every '(' with ')'" if source.count("(") > source.count(")")
-                            else None)
-    position = Position(token.line, token.column, token.start_pos)
-    hint = _multiplication_hint(source, token.start_pos, str(token.value))
-    if token.type == "RPAR" and source.count(")") > source.count("("):
-        hint = "this ')' has no matching '('"
-    return ParseError(f"unexpected {_token_words(token)}; expected {expected}",
-                        position=position, hint=hint, source=source)
