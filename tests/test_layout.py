@@ -214,7 +214,9 @@ def test_a_scalar_eval_imports_no_numpy_until_a_vector_or_a_reduction_needs_it()
                  "--y", "3", "--z", "4", "--format", "table"],
                  ["eval", "sigmoid(x)*softplus(x) + relu(x) + abs(x)*sign(x)", "--x", "-1.5"],
                  ["eval", "log(x) + 1/y + exp(z) + x^0.5 + atanh(w)", "--x", "-1", "--y", "0",
-                  "--z", "1000", "--w", "1"]):  # the IEEE edge cases too
+                  "--z", "1000", "--w", "1"],  # the IEEE edge cases too
+                 ["eval", "x*y + sin(z), x^2 - y*z, exp(x)*z", "--x", "1", "--y", "2", "--z",
+                  "3"]):  # several results by reverse mode: the Jacobian's one-shot goal
         assert "numpy" not in loaded_by(argv), argv
     for argv in (["eval", "x^3", "--x", "1,2"], ["eval", "sum(x)", "--x", "2"],
                  ["eval", "x^3", "--x", "2", "--order", "3"]):

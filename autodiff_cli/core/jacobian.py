@@ -9,10 +9,7 @@ per result, the gradient of the result's sum, as for one result (DeZero's conven
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..errors import UsageError
-from . import taylor
 from .engine import gc_paused
 from .graph import build, check_values, describe_nonfinite, finite, gradients, nonfinite_origins
 from .program import Program
@@ -38,7 +35,7 @@ def jacobian(program: Program, values: dict, names: list[str], mode: str = "auto
 
     ``recorders`` ({result: Recorder}) observe each backward pass (reverse mode only)."""
     data = check_values(program, values)
-    vectors = any(np.ndim(v) for v in data.values())
+    vectors = any(getattr(v, "ndim", 0) for v in data.values())  # scalars are floats
     used = choose_mode(mode, len(program.outputs), len(names), vectors)
     if recorders and used == "forward":
         raise UsageError("the trace shows backward passes; forward mode has none",
@@ -76,6 +73,11 @@ def _reverse(program: Program, data: dict, names: list[str], recorders: dict):
 
 
 def _forward(program: Program, data: dict, names: list[str]):
+    # lazy: reverse mode on scalars needs neither Taylor mode nor numpy (a one-shot start-up)
+    import numpy as np
+
+    from . import taylor
+
     columns, value = [], None
     with np.errstate(all="ignore"):
         for name in names:
@@ -85,5 +87,5 @@ def _forward(program: Program, data: dict, names: list[str]):
     if value is None:  # no variable to differentiate by: the values alone
         series = taylor.propagate(program, data, "", 0, bounds=False)
         value = _values(program, [s.full()[0] for s in series])
-    rows = [[np.float64(column[i]) for column in columns] for i in range(len(program.outputs))]
-    return {k: np.float64(v) for k, v in value.items()}, rows, list(program.warnings)
+    rows = [[float(column[i]) for column in columns] for i in range(len(program.outputs))]
+    return {k: float(v) for k, v in value.items()}, rows, list(program.warnings)
