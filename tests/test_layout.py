@@ -227,3 +227,15 @@ def test_version_and_help_import_neither_numpy_nor_lark():
     for argv in (["--version"], ["--help"], ["eval", "--help"], ["eval", "-h"]):
         loaded = loaded_by(argv)
         assert {"numpy", "lark"} & loaded == set(), argv
+
+
+def test_the_session_starts_without_numpy_or_lark():
+    """The prompt appears before anything a scalar entry does not need is imported."""
+    code = ("import sys\nfrom autodiff_cli.cli.main import run\n"
+            "code = run(['repl'])\n"
+            "print(code, ' '.join(sorted(sys.modules)), file=sys.stderr)")
+    err = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, input="").stderr
+    code, _, names = err.strip().splitlines()[-1].partition(" ")
+    assert code == "0", err
+    assert {"numpy", "lark"} & set(names.split()) == set()

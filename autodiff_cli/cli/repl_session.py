@@ -8,10 +8,9 @@ changed value re-evaluates the bindings the entry uses and nothing is parsed aga
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass
-
-import numpy as np
 
 from ..core.evaluation import evaluate_program
 from ..core.higher import check_order
@@ -144,7 +143,7 @@ class Session:
             raise NamingError(f"'{shorten(name)}' is a function", hint="choose another name")
         if name in self.program.bindings:
             self.note(f"'{name}' is also a binding: entries use the binding")
-        if text is not None and np.isinf(value).any() and "inf" not in text.lower():
+        if text is not None and _overflowed(value) and "inf" not in text.lower():
             terminal.warning(f"{shorten(text)} is too large for float64 and becomes inf",
                              self.no_color)
         self.values[name] = value
@@ -230,3 +229,13 @@ def _resolve(fmt: str) -> str:
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{shorten(fmt)}'", hint="table, plain or json")
     return fmt
+
+
+def _overflowed(value) -> bool:
+    """An infinite number, or a vector with one: numpy only for a vector (the prompt's start
+    pays for no numpy import; a scalar value is a float)."""
+    if getattr(value, "ndim", 0):
+        import numpy as np
+
+        return bool(np.isinf(value).any())
+    return math.isinf(value)
