@@ -113,7 +113,7 @@ def main() -> None:
                       f"{startup['eval'] * 1e3:.0f} ms"))
 
     values = {"x": 0.7, "y": 1.3}
-    chain = [f"a1 = sin(x)*y"] + [f"a{i} = sin(a{i - 1}) + x*a{i - 1}" for i in range(2, 31)]
+    chain = ["a1 = sin(x)*y"] + [f"a{i} = sin(a{i - 1}) + x*a{i - 1}" for i in range(2, 31)]
     whole = "\n".join(chain + ["a30 * y"])
     with contextlib.redirect_stdout(io.StringIO()) as out:
         plain = session_with([])

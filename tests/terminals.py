@@ -15,6 +15,21 @@ import threading
 from conftest import ROOT
 
 
+def read_until_closed(master: int) -> bytes:
+    """Everything written to a pseudo-terminal until every writer has closed it (read as it
+    comes, so a child never blocks on a full terminal)."""
+    shown = bytearray()
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: every writer closed the terminal
+            break
+        if not data:
+            break
+        shown.extend(data)
+    return bytes(shown)
+
+
 def on_a_terminal(args: list[str], columns: int, rows: int = 50,
                   env: dict | None = None) -> tuple[str, str]:
     """(what the terminal showed on stderr, stdout), without colour (NO_COLOR)."""
@@ -29,15 +44,7 @@ def on_a_terminal(args: list[str], columns: int, rows: int = 50,
     out = bytearray()
     reader = threading.Thread(target=lambda: out.extend(proc.stdout.read()))
     reader.start()
-    shown = bytearray()
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not data:
-            break
-        shown.extend(data)
+    shown = read_until_closed(master)
     reader.join(60)
     proc.wait(60)
     os.close(master)

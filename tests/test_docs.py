@@ -25,6 +25,7 @@ import pytest
 
 from docs_pages import (DOCS, README, ROOT, console_blocks, console_examples, fenced_blocks,
                         pages, read, section)
+from terminals import read_until_closed
 
 EXAMPLES = [example for path in pages() for example in console_examples(path)]
 
@@ -59,15 +60,7 @@ def run_shell(command: str, terminal_columns: int | None = None) -> tuple[int, s
         out = bytearray()
         reader = threading.Thread(target=lambda: out.extend(proc.stdout.read()))
         reader.start()
-        shown = bytearray()
-        while True:
-            try:
-                data = os.read(main, 65536)
-            except OSError:  # EIO: every writer closed the terminal
-                break
-            if not data:
-                break
-            shown.extend(data)
+        shown = read_until_closed(main)
         reader.join(120)
         code = proc.wait(120)
     os.close(main)

@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from conftest import ROOT
+from terminals import read_until_closed
 
 
 def test_the_acceptance_example(cli):
@@ -110,18 +111,10 @@ def _in_a_terminal(args, env_extra=None) -> bytes:
     proc = subprocess.Popen([sys.executable, "-m", "autodiff_cli", *args], env=env,
                             stdin=subprocess.DEVNULL, stdout=slave, stderr=slave)
     os.close(slave)
-    shown = bytearray()
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not data:
-            break
-        shown.extend(data)
+    shown = read_until_closed(master)
     proc.wait(30)
     os.close(master)
-    return bytes(shown)
+    return shown
 
 
 TABLE = ["eval", "x^2", "--x", "2"]
