@@ -22,7 +22,6 @@ import contextlib
 import gc
 import heapq
 import itertools
-import sys
 import threading
 import weakref
 
@@ -103,7 +102,7 @@ class Variable:
     """A value in the graph. ``kind`` is 'input', 'const' or 'intermediate'."""
 
     __slots__ = ("data", "name", "grad", "creator", "generation", "order", "kind",
-                 "requires_grad", "__weakref__")
+                 "requires_grad", "uses", "__weakref__")
     __array_priority__ = 200  # so that ndarray * Variable calls Variable.__rmul__
 
     def __init__(self, data, name: str | None = None, kind: str = "const"):
@@ -115,6 +114,7 @@ class Variable:
         self.order = next(_creation)
         self.kind = kind
         self.requires_grad = kind == "input"
+        self.uses = 0  # recorded functions that take it: the backward pass counts them down
 
     @property
     def shape(self):
@@ -233,14 +233,16 @@ def _release(f: Function, output: Variable) -> None:
     """``f`` has run its backward step: drop its inputs, and the data of those that only
     wait for their own creator's step, if that step does not read its output (by the
     registry's ``reads``): a value no step will read again is freed now, not when its
-    creator's turn comes. An input another function still holds is kept (a reference
-    count of 4: the tuple, the loop, getrefcount's argument and the pass's pending entry)."""
+    creator's turn comes. An input that another recorded function still takes is kept:
+    each Variable counts the functions that take it (``uses``), and each step that has
+    run counts down, so a function that never runs (off the output's path) keeps it."""
     inputs = f.inputs
     del f.inputs
     for x in inputs:
+        x.uses -= 1
         creator = x.creator
-        if (creator is not None and x is not output and getattr(x.data, "ndim", 0)
-                and sys.getrefcount(x) <= 4):
+        if (creator is not None and x is not output and x.uses == 0
+                and getattr(x.data, "ndim", 0)):
             reads = getattr(creator.spec, "reads", None)
             if reads is not None and "y" not in reads:
                 x.data = np.broadcast_to(np.float64(np.nan), x.data.shape)
@@ -298,6 +300,8 @@ class Function:
                 if x.requires_grad:  # record the step only if a gradient can flow through it
                     self.generation = max([v.generation for v in inputs])
                     self.inputs = inputs
+                    for v in inputs:
+                        v.uses += 1
                     self.output = weakref.ref(y)
                     y.set_creator(self)
                     y.requires_grad = True
