@@ -167,7 +167,7 @@ def test_tab_completes_functions_commands_and_names(terminal):
     term.line("")
     term.send(":tr\t")
     term.expect(r":trace")
-    assert "backward pass" in term.line("")
+    assert "step\tgeneration\tid" in term.line("")  # the trace ran (plain: its tab-separated form)
     term.send("\x04")
     assert term.wait() == 0
 
@@ -248,6 +248,15 @@ def test_piped_json_and_commands():
     assert r.code == 0, r.err
     assert r.out.startswith('{"expression": "x*exp(x)", "inputs": {"x": 1.0}')
     assert "x = 1.0" in r.out and ":save FILE" in r.out
+
+
+def test_trace_in_plain_format_is_the_tab_separated_trace_eval_writes_off_a_terminal():
+    program = "a = square(x); y = square(a) + square(a)"
+    r = run_cli("repl", "--format", "plain", "--var", "x=2", input=f"{program}\n:trace\n")
+    assert r.code == 0, r.err
+    trace = run_cli("eval", program, "--x", "2", "--trace", "--format", "plain").err
+    assert r.out == "f\t32.0\ndf/dx\t64.0\n" + trace  # no table, every digit
+    assert "┃" not in r.out
 
 
 def test_without_a_terminal_autodiff_alone_prints_the_help():

@@ -142,6 +142,8 @@ def show_trace(session: Session, arg: str):
         from ..views.record import dumps
 
         terminal.write(dumps(trace_view.as_json(result.trace)))
+    elif session.format == "plain":  # as eval writes a trace off a terminal: every digit
+        terminal.write(trace_view.lines({"f": result.trace}))
     else:
         _render(session, trace_view.table(result.trace))
 
