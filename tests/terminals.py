@@ -30,23 +30,33 @@ def read_until_closed(master: int) -> bytes:
     return bytes(shown)
 
 
+def stderr_on_a_terminal(command: list[str], columns: int, env: dict, rows: int = 50,
+                         timeout: float = 120) -> tuple[int, str, str]:
+    """(exit code, what a terminal of ``columns`` x ``rows`` showed on stderr, stdout): stdout
+    stays a pipe, read alongside so that neither side blocks. ``env`` is used as given, with
+    TERM set and COLUMNS/LINES left out (the terminal's size is the one that counts)."""
+    env = {k: v for k, v in env.items() if k not in ("COLUMNS", "LINES")}
+    env["TERM"] = "xterm-256color"
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+    with subprocess.Popen(command, env=env, cwd=ROOT, stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=slave) as proc:
+        os.close(slave)
+        out = bytearray()
+        reader = threading.Thread(target=lambda: out.extend(proc.stdout.read()))
+        reader.start()
+        shown = read_until_closed(master)
+        reader.join(timeout)
+        code = proc.wait(timeout)
+    os.close(master)
+    # A terminal turns each new line into CR LF.
+    return code, shown.decode("utf-8").replace("\r\n", "\n"), out.decode("utf-8")
+
+
 def on_a_terminal(args: list[str], columns: int, rows: int = 50,
                   env: dict | None = None) -> tuple[str, str]:
     """(what the terminal showed on stderr, stdout), without colour (NO_COLOR)."""
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-    full_env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "TERM")}
-    full_env.update({"PYTHONPATH": str(ROOT), "TERM": "xterm-256color", "NO_COLOR": "1",
-                     **(env or {})})
-    proc = subprocess.Popen([sys.executable, "-m", "autodiff_cli", *args], env=full_env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave)
-    os.close(slave)
-    out = bytearray()
-    reader = threading.Thread(target=lambda: out.extend(proc.stdout.read()))
-    reader.start()
-    shown = read_until_closed(master)
-    reader.join(60)
-    proc.wait(60)
-    os.close(master)
-    # The terminal turns each new line into CR LF.
-    return shown.decode("utf-8").replace("\r\n", "\n"), out.decode("utf-8")
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", **(env or {})}
+    _, shown, out = stderr_on_a_terminal([sys.executable, "-m", "autodiff_cli", *args],
+                                         columns, full_env, rows, timeout=60)
+    return shown, out

@@ -10,22 +10,17 @@ program fails here, on whichever page it is.
 from __future__ import annotations
 
 import doctest
-import fcntl
 import os
-import pty
 import re
-import struct
 import subprocess
 import sys
-import termios
-import threading
 from pathlib import Path
 
 import pytest
 
 from docs_pages import (DOCS, README, ROOT, console_blocks, console_examples, fenced_blocks,
                         pages, read, section)
-from terminals import read_until_closed
+from terminals import stderr_on_a_terminal
 
 EXAMPLES = [example for path in pages() for example in console_examples(path)]
 
@@ -49,23 +44,9 @@ def run_shell(command: str, terminal_columns: int | None = None) -> tuple[int, s
         proc = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env,
                               cwd=ROOT, timeout=120)
         return proc.returncode, proc.stdout, proc.stderr
-    for name in ("COLUMNS", "LINES"):
-        env.pop(name, None)
-    env.update({"TERM": "xterm-256color", "NO_COLOR": "1"})
-    main, terminal = pty.openpty()
-    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 50, terminal_columns, 0, 0))
-    with subprocess.Popen(["bash", "-c", script], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=terminal, env=env, cwd=ROOT) as proc:
-        os.close(terminal)
-        out = bytearray()
-        reader = threading.Thread(target=lambda: out.extend(proc.stdout.read()))
-        reader.start()
-        shown = read_until_closed(main)
-        reader.join(120)
-        code = proc.wait(120)
-    os.close(main)
-    # A terminal turns each new line into CR LF.
-    return code, out.decode(), shown.decode().replace("\r\n", "\n")
+    env["NO_COLOR"] = "1"
+    code, shown, out = stderr_on_a_terminal(["bash", "-c", script], terminal_columns, env)
+    return code, out, shown
 
 
 def shows_an_error(shown: str) -> bool:

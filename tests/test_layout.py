@@ -183,12 +183,12 @@ NEVER_ON_THE_ONE_SHOT_PATH = {"numpy", "typer", "click", "rich", "json", "diffli
                               "autodiff_cli.core.taylor", "autodiff_cli.core.jacobian"}
 
 
-def loaded_by(argv: list[str]) -> set[str]:
+def loaded_by(argv: list[str], stdin: str | None = None) -> set[str]:
     code = ("import sys\nfrom autodiff_cli.cli.main import run\n"
             f"code = run({argv!r})\n"
             "print(code, ' '.join(sorted(sys.modules)), file=sys.stderr)")
     err = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT).stderr
+                         cwd=ROOT, input=stdin).stderr
     code, _, names = err.strip().splitlines()[-1].partition(" ")
     assert code == "0", err
     return set(names.split())
@@ -231,11 +231,4 @@ def test_version_and_help_import_neither_numpy_nor_lark():
 
 def test_the_session_starts_without_numpy_or_lark():
     """The prompt appears before anything a scalar entry does not need is imported."""
-    code = ("import sys\nfrom autodiff_cli.cli.main import run\n"
-            "code = run(['repl'])\n"
-            "print(code, ' '.join(sorted(sys.modules)), file=sys.stderr)")
-    err = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT, input="").stderr
-    code, _, names = err.strip().splitlines()[-1].partition(" ")
-    assert code == "0", err
-    assert {"numpy", "lark"} & set(names.split()) == set()
+    assert {"numpy", "lark"} & loaded_by(["repl"], stdin="") == set()
