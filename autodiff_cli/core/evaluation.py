@@ -13,6 +13,7 @@ from .engine import gc_paused
 from .graph import build, check_values, describe_nonfinite, finite, gradients, resolve_wrt
 from .higher import MAX_ORDER, attach, check_order, series as taylor_series
 from .program import Program
+from .tape import NotOnTape, first_order
 
 if TYPE_CHECKING:
     from .trace import Trace
@@ -97,9 +98,9 @@ def check_threads(threads) -> None:
 
 
 def _first_order(program: Program, values: dict, names: list[str], threads) -> tuple:
-    """(inputs, value, gradient, warnings): in chunks on threads where the program is
-    elementwise over vectors (core/chunks.py), else as one graph that frees its values as
-    the backward pass goes."""
+    """(inputs, value, gradient, warnings): on the tape for scalars (core/tape.py); in
+    chunks on threads where the program is elementwise over vectors (core/chunks.py);
+    else as one graph that frees its values as the backward pass goes."""
     data = check_values(program, values)
     if any(getattr(v, "ndim", 0) for v in data.values()):  # (numpy is loaded then)
         from .chunks import evaluate_chunked  # lazy: scalars are never cut in chunks
@@ -107,6 +108,11 @@ def _first_order(program: Program, values: dict, names: list[str], threads) -> t
         done = evaluate_chunked(program, data, names, threads)
         if done is not None:
             return (data, *done)
+    else:  # scalars: the tape, a float per node (core/tape.py), unless a value is no float
+        try:
+            return (data, *first_order(program, data, names))
+        except NotOnTape:
+            pass
     with gc_paused():
         graph = build(program, data, wrt=names, lean=True)
         graph.nodes = []  # keep only what backward needs, and let it free values as it goes

@@ -90,18 +90,18 @@ def build(program: Program, values: dict, *, grad: bool = True, wrt=None,
     warnings = list(program.warnings)
     inputs = {}
     with quiet():
-        for node in program.nodes:
-            if node.kind == "const":
-                var = Variable(node.value, name=node.name or None)
-            elif node.kind == "input":
-                var = inputs[node.name] = Variable(data[node.name], name=node.name, kind="input")
-                var.requires_grad = grad and (wrt is None or node.name in wrt)
+        for index, (kind, name, value, arg_nodes, spec) in enumerate(program.nodes.rows()):
+            if kind == "const":
+                var = Variable(value, name=name or None)
+            elif kind == "input":
+                var = inputs[name] = Variable(data[name], name=name, kind="input")
+                var.requires_grad = grad and (wrt is None or name in wrt)
             else:
-                args = [nodes[i] for i in node.args]
+                args = [nodes[i] for i in arg_nodes]
                 try:
-                    var = Function(node.spec)(*args)  # positions are made only for messages
+                    var = Function(spec)(*args)  # positions are made only for messages
                 except ValueError:  # numpy could not broadcast the arguments together
-                    raise _shape_error(program, node, args) from None
+                    raise _shape_error(program, program.nodes[index], args) from None
             nodes.append(var)
             if dropper is not None:
                 dropper.after(len(nodes) - 1, nodes)

@@ -13,6 +13,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from . import registry
+from .nodes import CALL, CONST, INPUT, Node, NodeTable  # noqa: F401 (Node: for importers)
 from ..errors import NamingError, Position, did_you_mean, shorten
 
 CONSTANTS = {"pi": math.pi, "e": math.e}
@@ -44,25 +45,10 @@ class SourceLines:
         return position
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
-    kind: str  # 'const', 'input' or 'call'
-    offset: int  # where the node's text starts in its source (see ``position``)
-    name: str = ""  # the input's name, or the function's registry name
-    value: float = 0.0  # for constants
-    args: tuple[int, ...] = ()  # node indices, for calls
-    spec: registry.Spec | None = None
-    lines: SourceLines | None = field(default=None, compare=False, repr=False)
-
-    @property
-    def position(self) -> Position:
-        return self.lines.position(self.offset)
-
-
 @dataclass
 class Program:
     source: str
-    nodes: list[Node] = field(default_factory=list)
+    nodes: NodeTable = field(default_factory=NodeTable)  # a list of Nodes is turned into one
     inputs: dict[str, int] = field(default_factory=dict)  # name -> node, in order of appearance
     labels: dict[int, str] = field(default_factory=dict)  # node -> the name it was bound to
     output: int = -1  # the result (the first of several)
@@ -74,13 +60,17 @@ class Program:
     assignments: list[tuple[str, int, int]] = field(default_factory=list)  # (name, node, offset)
     separators: list[int] = field(default_factory=list)  # offsets of the top-level separators
 
+    def __post_init__(self):
+        if not isinstance(self.nodes, NodeTable):
+            self.nodes = NodeTable(self.nodes)
+
     @property
     def variables(self) -> list[str]:
         return list(self.inputs)
 
     @property
     def has_reductions(self) -> bool:
-        return any(n.spec is not None and n.spec.reduces for n in self.nodes)
+        return any(spec.reduces for spec in self.nodes.used_specs())
 
 
 class ProgramBuilder:
@@ -91,7 +81,7 @@ class ProgramBuilder:
         self.lines = SourceLines(source)
         self.session = after is not None
         if after is not None:  # a session's entry: it continues that program, nodes and names
-            self.program.nodes = list(after.nodes)
+            self.program.nodes = after.nodes.copy()
             self.program.inputs = dict(after.inputs)
             self.program.labels = dict(after.labels)
             self.program.bindings = dict(after.bindings)
@@ -99,10 +89,6 @@ class ProgramBuilder:
         self.reads: dict[str, int] = {}  # binding -> how many times it was read (so far)
         self.assigned: list[tuple[str, int]] = []  # (name, reads before its assignment)
         self.separators = self.program.separators  # offsets of the top-level ';' and new lines
-
-    def _add(self, node: Node) -> int:
-        self.program.nodes.append(node)
-        return len(self.program.nodes) - 1
 
     # The parsers hand over offsets into the source; a Position is made only for a message.
 
@@ -112,7 +98,7 @@ class ProgramBuilder:
             self.program.warnings.append(f"the number {shorten(text)} at "
                                          f"{self.lines.position(offset)} is too large for "
                                          "float64 and becomes inf")
-        return self._add(Node("const", offset, value=value, lines=self.lines))
+        return self.program.nodes.add(CONST, offset, value=value, lines=self.lines)
 
     def name(self, name: str, offset: int) -> int:
         if name in self.bindings:
@@ -121,21 +107,19 @@ class ProgramBuilder:
         if name in self.program.inputs:  # checked below when it was first read
             return self.program.inputs[name]
         if name in CONSTANTS:
-            return self._add(Node("const", offset, name=name, value=CONSTANTS[name],
-                                  lines=self.lines))
+            return self.program.nodes.add(CONST, offset, name, CONSTANTS[name], lines=self.lines)
         if registry.arities(name):
             raise NamingError(f"'{shorten(name)}' is a function, not a value",
                               position=self.lines.position(offset),
                               hint=f"call it: {shorten(name)}(...)")
-        self.program.inputs[name] = self._add(Node("input", offset, name=name, lines=self.lines))
+        self.program.inputs[name] = self.program.nodes.add(INPUT, offset, name, lines=self.lines)
         return self.program.inputs[name]
 
     def call(self, name: str, args: list[int], offset: int) -> int:
         spec = registry.lookup(name, len(args))
         if spec is None:
             self._unknown_call(name, len(args), self.lines.position(offset))
-        return self._add(Node("call", offset, name=name, args=tuple(args), spec=spec,
-                              lines=self.lines))
+        return self.program.nodes.add(CALL, offset, name, 0.0, args, spec, self.lines)
 
     def _unknown_call(self, name: str, count: int, position: Position):
         allowed = registry.arities(name)
@@ -156,8 +140,8 @@ class ProgramBuilder:
                          hint=hint or "'autodiff functions' lists the functions")
 
     def operator(self, name: str, args: list[int], offset: int, spec=None) -> int:
-        return self._add(Node("call", offset, name=name, args=tuple(args),
-                              spec=spec or registry.lookup(name, len(args)), lines=self.lines))
+        return self.program.nodes.add(CALL, offset, name, 0.0, args,
+                                      spec or registry.lookup(name, len(args)), self.lines)
 
     def assign(self, name: str, node: int, offset: int) -> int:
         position = self.lines.position(offset)
@@ -173,7 +157,7 @@ class ProgramBuilder:
         self.bindings[name] = node
         self.assigned.append((name, self.reads.get(name, 0)))
         self.program.assignments.append((name, node, offset))
-        if self.program.nodes[node].kind == "call":
+        if self.program.nodes.kind[node] == CALL:
             self.program.labels.setdefault(node, name)
         return node
 
