@@ -22,10 +22,11 @@ _NAN = np.float64(np.nan)
 def last_uses(program: Program) -> list[tuple[int, ...]]:
     """For each node, the nodes whose last use is as one of its arguments."""
     last: dict[int, int] = {}
-    for k, node in enumerate(program.nodes):
-        for j in node.args:
+    args = program.nodes.args  # the arguments without making a Node per node
+    for k in range(len(program.nodes)):
+        for j in args(k):
             last[j] = k
-    ending: list[list[int]] = [[] for _ in program.nodes]
+    ending: list[list[int]] = [[] for _ in range(len(program.nodes))]
     for j, k in last.items():
         ending[k].append(j)
     return [tuple(sorted(js)) for js in ending]
@@ -69,7 +70,7 @@ class Dropper:
         var = nodes[k]
         creator = var.creator
         if creator is not None:  # a recorded step: its backward runs, and reads these
-            args = self.program.nodes[k].args
+            args = self.program.nodes.args(k)
             positions, output = read_by_backward(
                 creator.spec, [a.requires_grad for a in creator.inputs])
             for p in positions:

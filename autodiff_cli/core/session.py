@@ -21,7 +21,7 @@ def reachable(program: Program, output: int | None = None) -> set[int]:
     seen = set(starts)
     stack = list(starts)
     while stack:
-        for arg in nodes[stack.pop()].args:
+        for arg in nodes.args(stack.pop()):
             if arg not in seen:
                 seen.add(arg)
                 stack.append(arg)
