@@ -19,14 +19,16 @@ import threading
 
 import numpy as np
 
-from .engine import gc_paused, no_grad
-from .graph import build, finite, gradients
+from .elementary import quiet
+from .engine import gc_paused, no_grad, using_config
+from .graph import build
+from .plan import Plan
 from .program import Program
 
 # Points per chunk: 2^16 float64 are 512 KB an array, so a chunk's live values stay in
 # the caches. Measured on the benchmark's formula (benchmarks/run.py --chunks): 4K-8K lose
 # to the engine's per-chunk Python work (about 0.15 ms), 256K and more to the memory bus.
-CHUNK = 65536
+CHUNK = 16384
 SMALLEST = 8192  # a shorter vector is shared among fewer threads (a --points block: 40K rows)
 
 
@@ -79,32 +81,58 @@ def evaluate_chunked(program: Program, data: dict, names: list[str], threads: in
     n = chunk_length(program, data, names, chunk)
     if not n:
         return None
-    value = np.empty(n)
-    gradient = {name: np.empty(n) for name in names}
+    plan = Plan(program, names)  # the graph's work, done once for all the chunks
+    vectors = [k for k, v in data.items() if np.ndim(v)]
+    # The results in one block: one allocation, so that its memory is reused from one
+    # evaluation to the next rather than each array faulted in afresh (about 2 us a page).
+    block = np.empty((1 + len(names), n))
+    value = block[0]
+    gradient = {name: block[1 + i] for i, name in enumerate(names)}
+    starts = iter(range(0, n, chunk))
+    lock = threading.Lock()
+    failed, nonfinite = [], []
+    shared: dict = {}  # read-only arrays the chunks share (core/plan.py)
 
     def run(start: int) -> bool:
         stop = min(start + chunk, n)
-        part = {k: (v[start:stop] if np.ndim(v) else v) for k, v in data.items()}
-        graph = build(program, part, wrt=names, origins=False, lean=True)
-        graph.nodes = []  # keep only what backward needs, and let it free values as it goes
-        grads = gradients(graph, names, free_graph=True)
-        if np.shape(graph.output.data) != (stop - start,) or any(
+        part = dict(data)
+        for k in vectors:
+            part[k] = data[k][start:stop]
+        try:
+            result, grads = plan.run(part, shared)
+        except Exception:  # noqa: BLE001 -- the whole evaluation raises it, or not, itself
+            return False
+        if np.shape(result) != (stop - start,) or any(
                 np.shape(g) != (stop - start,) for g in grads.values()):
             return False  # a result that does not depend on the vectors: evaluate it whole
-        value[start:stop] = graph.output.data
+        value[start:stop] = result
         for name, g in grads.items():
             gradient[name][start:stop] = g
+        if not np.isfinite(result).all():  # while the chunk is in the cache
+            nonfinite.append(start)
         return True
 
+    def work() -> None:
+        """Take chunks until none is left (or one fails): a thread held up by another
+        process's work takes fewer, rather than the others waiting for it."""
+        with quiet(), using_config("enable_backprop", False):  # the engine's switches
+            while not failed:
+                with lock:
+                    start = next(starts, None)
+                if start is None:
+                    return
+                if not run(start):
+                    failed.append(start)
+
     with gc_paused():
-        if threads == 1:
-            done = [run(start) for start in range(0, n, chunk)]
-        else:
-            done = list(pool(threads).map(run, range(0, n, chunk)))
-    if not all(done):
+        helpers = [pool(threads).submit(work) for _ in range(threads - 1)]
+        work()  # this thread takes its share too
+        for helper in helpers:
+            helper.result()
+    if failed:
         return None
     warnings = list(program.warnings)
-    if not finite(value):  # which functions made it so, named as one whole evaluation names them
+    if nonfinite:  # which functions made it so, named as one whole evaluation names them
         with no_grad():
             warnings = build(program, data, grad=False).warnings
     return value, gradient, warnings
