@@ -70,6 +70,14 @@ def pool(threads: int):
         return _pools[threads]
 
 
+class Checked(dict):
+    """Gradients the chunks have already made nan where the value is nan (as evaluation's
+    ``_undefined_where_nan`` does), and checked for non-finite elements: ``finite`` names
+    those found finite. Done chunk by chunk while each is in the cache, on the threads."""
+
+    finite: set
+
+
 def evaluate_chunked(program: Program, data: dict, names: list[str], threads: int | None,
                      chunk: int | None = None):
     """(value, gradient, warnings) computed chunk by chunk on ``threads`` threads (None: the
@@ -81,16 +89,16 @@ def evaluate_chunked(program: Program, data: dict, names: list[str], threads: in
     n = chunk_length(program, data, names, chunk)
     if not n:
         return None
-    plan = Plan(program, names)  # the graph's work, done once for all the chunks
     vectors = [k for k, v in data.items() if np.ndim(v)]
+    plan = Plan(program, names, set(vectors))  # the graph's work, done once for all chunks
     # The results in one block: one allocation, so that its memory is reused from one
     # evaluation to the next rather than each array faulted in afresh (about 2 us a page).
     block = np.empty((1 + len(names), n))
     value = block[0]
-    gradient = {name: block[1 + i] for i, name in enumerate(names)}
+    rows = [(name, block[1 + i]) for i, name in enumerate(names)]
     starts = iter(range(0, n, chunk))
     lock = threading.Lock()
-    failed, nonfinite = [], []
+    failed, nonfinite, unfinished = [], [], set()
     shared: dict = {}  # read-only arrays the chunks share (core/plan.py)
 
     def run(start: int) -> bool:
@@ -102,14 +110,25 @@ def evaluate_chunked(program: Program, data: dict, names: list[str], threads: in
             result, grads = plan.run(part, shared)
         except Exception:  # noqa: BLE001 -- the whole evaluation raises it, or not, itself
             return False
-        if np.shape(result) != (stop - start,) or any(
-                np.shape(g) != (stop - start,) for g in grads.values()):
+        shape = (stop - start,)
+        if np.shape(result) != shape:
             return False  # a result that does not depend on the vectors: evaluate it whole
         value[start:stop] = result
-        for name, g in grads.items():
-            gradient[name][start:stop] = g
-        if not np.isfinite(result).all():  # while the chunk is in the cache
+        bad = None
+        if not np.isfinite(result).all():
             nonfinite.append(start)
+            bad = np.isnan(result)
+            if not bad.any():
+                bad = None
+        for name, row in rows:
+            g = grads[name]
+            if np.shape(g) != shape:
+                return False
+            if bad is not None:  # the derivative of an undefined value is undefined
+                g = np.where(bad, np.nan, g)
+            row[start:stop] = g
+            if not np.isfinite(g).all():
+                unfinished.add(name)
         return True
 
     def work() -> None:
@@ -135,4 +154,6 @@ def evaluate_chunked(program: Program, data: dict, names: list[str], threads: in
     if nonfinite:  # which functions made it so, named as one whole evaluation names them
         with no_grad():
             warnings = build(program, data, grad=False).warnings
+    gradient = Checked((name, row) for name, row in rows)
+    gradient.finite = set(names) - unfinished
     return value, gradient, warnings

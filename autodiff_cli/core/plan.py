@@ -61,7 +61,9 @@ def backward_steps(calls: dict[int, tuple[int, ...]], recorded: list[bool],
 class Plan:
     """The steps of one program for one set of variables to differentiate by."""
 
-    def __init__(self, program: Program, wrt: list[str]):
+    def __init__(self, program: Program, wrt: list[str], vectors: set[str]):
+        """``vectors``: the inputs that are vectors (of one length): what a function of one of
+        them makes is a vector of that length too, the rest are numbers (never dropped)."""
         wrt_order, wrt = list(wrt), set(wrt)
         count = len(program.nodes)
         self.template: list = [None] * count  # the constants; the rest is filled per chunk
@@ -70,6 +72,7 @@ class Plan:
         requires = [False] * count
         recorded = [False] * count
         generation = [0] * count
+        vector = [False] * count
         specs: dict[int, object] = {}
         args_of: dict[int, tuple[int, ...]] = {}
         forward: list[tuple[int, object, tuple[int, ...]]] = []
@@ -81,10 +84,12 @@ class Plan:
                 self.inputs.append((k, node.name))
                 leaves[node.name] = k
                 requires[k] = node.name in wrt
+                vector[k] = node.name in vectors
             else:
                 args, spec = tuple(node.args), node.spec
                 specs[k], args_of[k] = spec, args
                 forward.append((k, spec.forward, args))
+                vector[k] = any(vector[a] for a in args)
                 if any(requires[a] for a in args):
                     recorded[k] = requires[k] = True
                     generation[k] = max(generation[a] for a in args) + 1
@@ -111,7 +116,7 @@ class Plan:
             backward.append([k, spec, args, needs if spec.selective else None, ()])
         ends: dict[int, list[int]] = {}
         for k in args_of:  # the intermediates
-            if k != self.output:
+            if k != self.output and vector[k]:
                 ends.setdefault(last.get(k, -1), []).append(k)
         self.forward = [(k, fn, args, tuple(ends.get(t, ())))
                         for t, (k, fn, args) in enumerate(forward)]
@@ -131,6 +136,7 @@ class Plan:
         v = self.template.copy()
         for k, name in self.inputs:
             v[k] = data[name]
+        hole = None  # the placeholder of the chunk's shape, for every value dropped
         for k, fn, args, frees in self.forward:
             if len(args) == 1:
                 r = fn(v[args[0]])
@@ -140,8 +146,10 @@ class Plan:
                 r = fn(*[v[a] for a in args])
             # as_data, without the call where it would return the array as it is
             v[k] = r if type(r) is _ndarray and r.dtype is _float64 and r.ndim else as_data(r)
-            for j in frees:
-                _drop(v, j, shared)
+            for j in frees:  # the engine's lean pass leaves a placeholder of the same shape
+                if hole is None:
+                    hole = _shared(shared, "hole", v[j])
+                v[j] = hole
         out = self.output
         value = v[out]
         requires = self.requires
@@ -171,7 +179,9 @@ class Plan:
                 before = g[a]
                 g[a] = gx if before is None else before + gx
             for j in frees:
-                _drop(v, j, shared)
+                if hole is None:
+                    hole = _shared(shared, "hole", v[j])
+                v[j] = hole
         gradient = {}
         for name, k in self.leaves:
             gk = g[k]
@@ -189,9 +199,3 @@ def _shared(shared: dict, what: str, like):
         made = shared[key] = seed_of(like) if what == "seed" else placeholder(like)
     return made
 
-
-def _drop(v: list, j: int, shared: dict) -> None:
-    """Slot ``j`` will not be read again: free its array, as the engine's lean pass does."""
-    d = v[j]
-    if type(d) is _ndarray and d.ndim:
-        v[j] = _shared(shared, "hole", d)
