@@ -3,10 +3,11 @@
 A program without reductions, whose vectors all have one length n, computes element i
 of its value and of its gradients from element i of its inputs alone. So the points can
 be cut into chunks small enough to stay in the CPU's cache, each chunk evaluated forward
-and backward as a program of its own, the chunks shared among threads (numpy releases
-the GIL in its loops). Each element goes through the same numpy operations as in one
-evaluation of all the points, so the result is bitwise the same; only the temporaries
-are a chunk long, so the memory is the inputs and the results.
+and backward by a plan compiled once (core/plan.py: the engine's steps, in the engine's
+order, without building a graph per chunk), the chunks shared among threads (numpy
+releases the GIL in its loops). Each element goes through the same numpy operations as
+in one evaluation of all the points, so the result is bitwise the same; only the
+temporaries are a chunk long, so the memory is the inputs and the results.
 
 A program that reduces over the points (sum, dot, norm, ...), has vectors of two lengths,
 or is differentiated by a scalar (its gradient sums over the points) is evaluated whole.
@@ -25,10 +26,11 @@ from .graph import build
 from .plan import Plan
 from .program import Program
 
-# Points per chunk: 2^16 float64 are 512 KB an array, so a chunk's live values stay in
-# the caches. Measured on the benchmark's formula (benchmarks/run.py --chunks): 4K-8K lose
-# to the engine's per-chunk Python work (about 0.15 ms), 256K and more to the memory bus.
-CHUNK = 16384
+# Points per chunk: 2^16 float64 are 512 KB an array, so a chunk's live values stay in the
+# caches (L2 1 MB, L3 32 MB here). Measured on the benchmark's formula (benchmarks/run.py
+# --chunks, 1 thread): 32K-128K are within 3% of each other; 16K and below lose to the
+# plan's Python work per chunk (about 50 us, core/plan.py), 256K and more to the memory bus.
+CHUNK = 65536
 SMALLEST = 8192  # a shorter vector is shared among fewer threads (a --points block: 40K rows)
 
 
@@ -54,6 +56,17 @@ def chunk_length(program: Program, data: dict, names: list[str], chunk: int = CH
         else:
             n = len(d)
     return n if n > chunk else 0  # one chunk: nothing to cut
+
+
+def chunk_size(n: int, threads: int) -> int:
+    """Points per chunk: at most CHUNK, at least SMALLEST (or what each thread gets), and
+    as even as that allows: as many chunks for each thread, all of one length but the last
+    (a multiple of 8, so each starts on a 64-byte line), so no thread waits for the last."""
+    size = min(CHUNK, max(SMALLEST, -(-n // threads)))
+    if n <= size:
+        return size  # one chunk: not cut
+    count = -(-(-(-n // size)) // threads) * threads  # as many for each thread
+    return -(-(-(-n // count)) // 8) * 8
 
 
 _pools: dict = {}
@@ -83,9 +96,9 @@ def evaluate_chunked(program: Program, data: dict, names: list[str], threads: in
     """(value, gradient, warnings) computed chunk by chunk on ``threads`` threads (None: the
     cores available), or None if the program is not elementwise (evaluate it whole)."""
     threads = available_cores() if threads is None else threads
-    if chunk is None:  # every thread gets work, down to chunks worth their overhead
-        n = max((len(v) for v in data.values() if np.ndim(v) == 1), default=0)
-        chunk = min(CHUNK, max(SMALLEST, -(-n // threads)))
+    if chunk is None:
+        chunk = chunk_size(max((len(v) for v in data.values() if np.ndim(v) == 1), default=0),
+                           threads)
     n = chunk_length(program, data, names, chunk)
     if not n:
         return None
