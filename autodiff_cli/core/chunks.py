@@ -126,20 +126,21 @@ def evaluate_chunked(program: Program, data: dict, names: list[str], threads: in
         shape = (stop - start,)
         if np.shape(result) != shape:
             return False  # a result that does not depend on the vectors: evaluate it whole
+        for name, row in rows:
+            if np.shape(grads[name]) != shape:
+                return False
+            row[start:stop] = grads[name]
         value[start:stop] = result
-        bad = None
+        if np.isfinite(block[:, start:stop]).all():  # the common case: one pass over all
+            return True
         if not np.isfinite(result).all():
             nonfinite.append(start)
-            bad = np.isnan(result)
-            if not bad.any():
-                bad = None
+        bad = np.isnan(result)
+        undefined = bad.any()
         for name, row in rows:
-            g = grads[name]
-            if np.shape(g) != shape:
-                return False
-            if bad is not None:  # the derivative of an undefined value is undefined
-                g = np.where(bad, np.nan, g)
-            row[start:stop] = g
+            g = row[start:stop]
+            if undefined:  # the derivative of an undefined value is undefined
+                g[...] = np.where(bad, np.nan, g)
             if not np.isfinite(g).all():
                 unfinished.add(name)
         return True
