@@ -40,9 +40,9 @@ def count_builds(monkeypatch) -> list:
     calls = []
     real = chunks.Plan.run
 
-    def counting(plan, part, shared):
+    def counting(plan, part, shared, into=None):
         calls.append(len(next(v for v in part.values() if np.ndim(v))))
-        return real(plan, part, shared)
+        return real(plan, part, shared, into)
 
     monkeypatch.setattr(chunks.Plan, "run", counting)
     return calls

@@ -9,7 +9,7 @@ from autodiff_cli import evaluate
 from autodiff_cli.api import parse
 from autodiff_cli.core import chunks, registry
 from autodiff_cli.core.graph import build, gradients
-from autodiff_cli.core.plan import Plan
+from autodiff_cli.core.plan import Plan, ufunc_of
 
 ELEMENTWISE = sorted((s for s in registry.FUNCTIONS.values() if not s.reduces),
                      key=lambda s: (s.name, s.arity))
@@ -82,9 +82,9 @@ def count_chunks(monkeypatch) -> list:
     calls = []
     real = chunks.Plan.run
 
-    def counting(plan, part, shared):
+    def counting(plan, part, shared, into=None):
         calls.append(plan)
-        return real(plan, part, shared)
+        return real(plan, part, shared, into)
 
     monkeypatch.setattr(chunks.Plan, "run", counting)
     return calls
@@ -166,7 +166,7 @@ def test_a_chunk_that_fails_falls_back_to_the_whole_evaluation(small_chunks, mon
     text = "sin(x)*exp(-(x^2+y^2)/2) + log(1+x^2)*tanh(y)"
     reference = whole(text, x=x, y=y)
 
-    def failing(plan, part, shared):
+    def failing(plan, part, shared, into=None):
         raise FloatingPointError("a chunk that cannot be run")
 
     monkeypatch.setattr(chunks.Plan, "run", failing)
@@ -180,3 +180,35 @@ def test_the_results_are_one_block_of_arrays_the_caller_may_write(small_chunks):
     assert result.value.flags.writeable and result.gradient["x"].flags.writeable
     result.gradient["x"][:] = 0.0  # the rows do not overlap
     assert np.array_equal(result.gradient["y"], x) and np.array_equal(result.value, x * y + np.sin(x))
+
+
+def test_a_summed_gradient_is_summed_into_the_callers_array_with_the_same_bits():
+    rng = np.random.default_rng(3)
+    x, y = points(rng, n=64), points(rng, n=64)
+    program = parse("sin(x)*exp(-(x^2+y^2)/2) + log(1+x^2)*tanh(y) + x*x*y")
+    plan = Plan(program, ["x", "y"], {"x", "y"})
+    with np.errstate(all="ignore"):
+        value, alone = plan.run({"x": x, "y": y}, {})
+        into = {"x": np.empty(64), "y": np.empty(64)}
+        value2, summed = plan.run({"x": x, "y": y}, {}, into)
+    for name in ("x", "y"):
+        assert summed[name] is into[name]  # x and y each get several gradients
+        assert same_bits(summed[name], alone[name])
+    assert same_bits(value, value2)
+
+
+@pytest.mark.parametrize("spec", [s for s in ELEMENTWISE if ufunc_of(s.forward) is not None],
+                         ids=lambda s: f"{s.name}/{s.arity}")
+def test_a_forward_run_as_its_ufunc_into_the_result_gives_its_bits(spec):
+    """The output's step writes into the caller's result through the ufunc the forward
+    calls on arrays: the same numbers, float or array arguments alike."""
+    rng = np.random.default_rng(4)
+    arrays = [points(rng, n=40) for _ in range(spec.arity)]
+    for args in (arrays, [2.5, *arrays[1:]], [*arrays[:-1], -0.5]):
+        if not any(isinstance(a, np.ndarray) for a in args):
+            continue
+        with np.errstate(all="ignore"):
+            expected = spec.forward(*args)
+            out = np.empty(40)
+            assert ufunc_of(spec.forward)(*args, out=out) is out
+        assert out.tobytes() == np.asarray(expected).tobytes()

@@ -120,17 +120,22 @@ def evaluate_chunked(program: Program, data: dict, names: list[str], threads: in
         for k in vectors:
             part[k] = data[k][start:stop]
         try:
-            result, grads = plan.run(part, shared)
+            into = {name: row[start:stop] for name, row in rows}
+            into[""] = value[start:stop]
+            result, grads = plan.run(part, shared, into)
         except Exception:  # noqa: BLE001 -- the whole evaluation raises it, or not, itself
             return False
         shape = (stop - start,)
         if np.shape(result) != shape:
             return False  # a result that does not depend on the vectors: evaluate it whole
         for name, row in rows:
-            if np.shape(grads[name]) != shape:
+            g = grads[name]
+            if np.shape(g) != shape:
                 return False
-            row[start:stop] = grads[name]
-        value[start:stop] = result
+            if g is not into[name]:  # (a gradient summed there is in place already)
+                into[name][...] = g
+        if result is not into[""]:  # (a ufunc's value is in place already)
+            value[start:stop] = result
         if np.isfinite(block[:, start:stop]).all():  # the common case: one pass over all
             return True
         if not np.isfinite(result).all():

@@ -22,14 +22,34 @@ cache and a wrong declaration would show as nan there as here.
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
+from . import elementary
 from .engine import _ieee_backward, as_data, sum_to
 from .keep import placeholder, read_by_backward
 from .program import Program
 
 _ndarray = np.ndarray
 _float64 = np.dtype(np.float64)
+
+
+_OPERATORS = {operator.add: np.add, operator.sub: np.subtract, operator.mul: np.multiply,
+              operator.neg: np.negative}
+
+
+def ufunc_of(forward):
+    """The numpy ufunc a registry forward calls on arrays as it is, or None: the operators,
+    and elementary's functions of one or two arguments (``elementary._unary``/``_binary``)."""
+    if forward in _OPERATORS:
+        return _OPERATORS[forward]
+    name = getattr(forward, "__name__", "")
+    if (getattr(elementary, name if name != "abs" else "abs_", None) is forward
+            and getattr(forward, "__qualname__", "").startswith(("_unary.", "_binary."))):
+        ufunc = getattr(np, name, None)
+        return ufunc if isinstance(ufunc, np.ufunc) else None
+    return None
 
 
 def seed_of(data):
@@ -94,6 +114,9 @@ class Plan:
                     recorded[k] = requires[k] = True
                     generation[k] = max(generation[a] for a in args) + 1
         self.output = program.output
+        # The output's step, run as its ufunc with ``out`` (the caller's result) if it is one.
+        self.output_ufunc = ufunc_of(specs[self.output].forward) if self.output in specs \
+            else None
         self.requires = requires
         self.leaves = [(name, leaves[name]) for name in wrt_order]
         order = backward_steps({k: args_of[k] for k in args_of if recorded[k]}, recorded,
@@ -128,17 +151,37 @@ class Plan:
         for s, step in enumerate(backward, start=len(forward)):
             step[4] = tuple(ends.get(s, ()))
         self.backward = [tuple(step) for step in backward]
+        # Each leaf's gradients, counted down as the steps pass, so that the last one can be
+        # added straight into the caller's result (run's ``into``) rather than copied there.
+        leaf_slots = {k for _, k in self.leaves}
+        self.sends: dict[int, int] = {k: 0 for k in leaf_slots}
+        self.leaf_args = []
+        for _, _, args, _, _ in self.backward:
+            mine = tuple(a for a in args if a in leaf_slots)
+            self.leaf_args.append(mine)
+            for a in mine:
+                self.sends[a] += 1
 
-    def run(self, data: dict, shared: dict) -> tuple:
+    def run(self, data: dict, shared: dict, into: dict | None = None) -> tuple:
         """(value, {name: gradient}) of one chunk: ``data`` maps each input to its slice
         (or its scalar). Call it with numpy's warnings off, as the engine runs. ``shared``
-        keeps, per shape, the read-only seed and placeholder the chunks can all use."""
+        keeps, per shape, the read-only seed and placeholder the chunks can all use. A
+        gradient summed from several steps is summed, the last time, into ``into[name]``
+        (np.add's ``out``: the same sum) and returned as that array; the value, if its step
+        is a ufunc (``ufunc_of``), is computed into ``into[""]`` the same way."""
         v = self.template.copy()
         for k, name in self.inputs:
             v[k] = data[name]
         hole = None  # the placeholder of the chunk's shape, for every value dropped
+        out = self.output
+        target = into.get("") if into and self.output_ufunc is not None else None
         for k, fn, args, frees in self.forward:
-            if len(args) == 1:
+            if k == out and target is not None and all(
+                    type(v[a]) is float or (type(v[a]) is _ndarray and v[a].dtype is _float64
+                                            and v[a].shape == target.shape) for a in args) \
+                    and any(type(v[a]) is _ndarray for a in args):
+                r = self.output_ufunc(*[v[a] for a in args], out=target)  # what fn computes
+            elif len(args) == 1:
                 r = fn(v[args[0]])
             elif len(args) == 2:
                 r = fn(v[args[0]], v[args[1]])
@@ -150,16 +193,19 @@ class Plan:
                 if hole is None:
                     hole = _shared(shared, "hole", v[j])
                 v[j] = hole
-        out = self.output
         value = v[out]
         requires = self.requires
         g: list = [None] * len(v)
         if requires[out]:
             g[out] = _shared(shared, "seed", value) if getattr(value, "ndim", 0) else \
                 seed_of(value)
-        for k, spec, args, needs, frees in self.backward:
+        left = {k: self.sends[k] for k in self.sends} if into else {}
+        targets = {k: into[name] for name, k in self.leaves} if into else {}
+        for (k, spec, args, needs, frees), leaf_args in zip(self.backward, self.leaf_args):
             gy = g[k]
             if gy is None:  # no gradient reached it: the engine never pushes it
+                for a in leaf_args:
+                    left[a] -= 1
                 continue
             g[k] = None
             xs = tuple([v[a] for a in args])
@@ -170,6 +216,10 @@ class Plan:
             except ArithmeticError:  # a float divided by 0: again with IEEE scalars
                 gxs = _ieee_backward(spec, xs, y, gy, needs)
             for a, gx in zip(args, gxs):
+                last = False
+                if a in left:
+                    left[a] -= 1
+                    last = left[a] == 0
                 if gx is None or not requires[a]:
                     continue
                 x = v[a]
@@ -177,7 +227,13 @@ class Plan:
                 if getattr(gx, "shape", ()) != shape:  # undo numpy broadcasting
                     gx = sum_to(gx, shape)
                 before = g[a]
-                g[a] = gx if before is None else before + gx
+                if before is None:
+                    g[a] = gx
+                elif last and type(before) is _ndarray and type(gx) is _ndarray and \
+                        before.shape == gx.shape == targets[a].shape:
+                    g[a] = np.add(before, gx, out=targets[a])  # what before + gx computes
+                else:
+                    g[a] = before + gx
             for j in frees:
                 if hole is None:
                     hole = _shared(shared, "hole", v[j])
