@@ -410,7 +410,8 @@ def goal_vectorised(sizes: Sizes, threads: int = 2) -> list[Row]:
               "one thread": lambda: api.evaluate(FORMULA, x=x, y=y, threads=1),
               "threads": lambda: api.evaluate(FORMULA, x=x, y=y, threads=threads),
               "whole": lambda: evaluate_whole(x, y),
-              "derivative": lambda: numpy_derivative(x, y)}, sizes.repeats * 3)
+              "derivative": lambda: numpy_derivative(x, y),
+              "sin cos": lambda: (np.sin(x), np.cos(x))}, sizes.repeats * 3)
     ms = lambda name: f"{t[name] * 1000:.0f} ms"  # noqa: E731
     ratio = lambda name: t[name] / t["forward"]  # noqa: E731
     rows = [
@@ -423,6 +424,8 @@ def goal_vectorised(sizes: Sizes, threads: int = 2) -> list[Row]:
             note=f"{ms('whole')} vs {ms('forward')}: as before chunks"),
         Row(3, "hand-written numpy derivative / numpy forward", ratio("derivative"),
             "x", note=f"{ms('derivative')} vs {ms('forward')}"),
+        Row(3, "numpy sin(x) and cos(x) alone / numpy forward", ratio("sin cos"), "x",
+            note=f"{ms('sin cos')}: a floor, any exact value and gradient computes both"),
     ]
     return rows + torch_rows(sizes, x, y, ratio("threads"), threads)
 

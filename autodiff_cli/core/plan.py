@@ -17,7 +17,9 @@ the same order as in the engine, so the results are bitwise the engine's. A valu
 dropped after the last step that reads it (the backward steps read what the registry's
 ``reads`` declares): an argument a backward formula does not read is handed over as the
 engine's lean pass hands it, a nan placeholder of its shape, so chunks stay small in the
-cache and a wrong declaration would show as nan there as here.
+cache and a wrong declaration would show as nan there as here. The last sum of each
+gradient, and the value's step where its forward is a plain ufunc (``ufunc_of``), write
+straight into the caller's result (``out=``: the same numbers, without a copy).
 """
 
 from __future__ import annotations
