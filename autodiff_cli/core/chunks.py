@@ -6,7 +6,9 @@ be cut into chunks small enough to stay in the CPU's cache, each chunk evaluated
 and backward by a plan compiled once (core/plan.py: the engine's steps, in the engine's
 order, without building a graph per chunk), the chunks shared among threads (numpy
 releases the GIL in its loops). Each element goes through the same numpy operations as
-in one evaluation of all the points, so the result is bitwise the same; only the
+in one evaluation of all the points, so the result is bitwise the same (but for which
+nan comes out where two nans meet, nan + nan: numpy's vector loop and its scalar tail may
+keep different ones, so that depends on where an element falls in its array); only the
 temporaries are a chunk long, so the memory is the inputs and the results.
 
 A program that reduces over the points (sum, dot, norm, ...), has vectors of two lengths,
