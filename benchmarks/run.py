@@ -416,7 +416,8 @@ def goal_vectorised(sizes: Sizes, threads: int = 2) -> list[Row]:
     ratio = lambda name: t[name] / t["forward"]  # noqa: E731
     rows = [
         Row(3, f"evaluate, {sizes.points:,} points, 1 thread / numpy forward", ratio("one thread"),
-            "x", 2.0, f"{ms('one thread')} vs {ms('forward')}; chunks of {chunks.chunk_size(sizes.points, 1):,} points"),
+            "x", 2.0, f"{ms('one thread')} vs {ms('forward')}; chunks of "
+                      f"{chunks.chunk_size(sizes.points, 1):,} points"),
         Row(3, f"evaluate, {sizes.points:,} points, {threads} threads / numpy forward",
             ratio("threads"), "x", 1.2,
             f"{ms('threads')} vs {ms('forward')}; {chunks.available_cores()} cores available"),

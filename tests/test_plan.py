@@ -56,7 +56,8 @@ def same_bits(a, b) -> bool:
     """Bit for bit, except which nan: where two nans meet (nan + nan), x86 keeps one of them,
     and numpy's vector loop and its scalar tail may keep different ones, so the sign of such
     a nan depends on where an element falls in its array (one whole array or a chunk)."""
-    a, b = np.atleast_1d(np.asarray(a, dtype=np.float64)), np.atleast_1d(np.asarray(b, dtype=np.float64))
+    a = np.atleast_1d(np.asarray(a, dtype=np.float64))
+    b = np.atleast_1d(np.asarray(b, dtype=np.float64))
     if a.shape != b.shape:
         return False
     nans = np.isnan(a) & np.isnan(b)
@@ -179,7 +180,8 @@ def test_the_results_are_one_block_of_arrays_the_caller_may_write(small_chunks):
     result = evaluate("x*y + sin(x)", x=x, y=y, threads=2)
     assert result.value.flags.writeable and result.gradient["x"].flags.writeable
     result.gradient["x"][:] = 0.0  # the rows do not overlap
-    assert np.array_equal(result.gradient["y"], x) and np.array_equal(result.value, x * y + np.sin(x))
+    assert np.array_equal(result.gradient["y"], x)
+    assert np.array_equal(result.value, x * y + np.sin(x))
 
 
 def test_a_summed_gradient_is_summed_into_the_callers_array_with_the_same_bits():
