@@ -412,12 +412,14 @@ def goal_vectorised(sizes: Sizes, threads: int = 2) -> list[Row]:
               "one thread": lambda: api.evaluate(FORMULA, x=x, y=y, threads=1),
               "threads": lambda: api.evaluate(FORMULA, x=x, y=y, threads=threads),
               "whole": lambda: evaluate_whole(x, y),
-              "derivative": lambda: numpy_derivative(x, y)}, sizes.repeats * 3)
+              "derivative": lambda: numpy_derivative(x, y),
+              "sin cos": lambda: (np.sin(x), np.cos(x))}, sizes.repeats * 3)
     ms = lambda name: f"{t[name] * 1000:.0f} ms"  # noqa: E731
     ratio = lambda name: t[name] / t["forward"]  # noqa: E731
     rows = [
         Row(3, f"evaluate, {sizes.points:,} points, 1 thread / numpy forward", ratio("one thread"),
-            "x", 2.0, f"{ms('one thread')} vs {ms('forward')}; chunks of {chunks.CHUNK:,} points"),
+            "x", 2.0, f"{ms('one thread')} vs {ms('forward')}; chunks of "
+                      f"{chunks.chunk_size(sizes.points, 1):,} points"),
         Row(3, f"evaluate, {sizes.points:,} points, {threads} threads / numpy forward",
             ratio("threads"), "x", 1.2,
             f"{ms('threads')} vs {ms('forward')}; {chunks.available_cores()} cores available"),
@@ -425,6 +427,8 @@ def goal_vectorised(sizes: Sizes, threads: int = 2) -> list[Row]:
             note=f"{ms('whole')} vs {ms('forward')}: as before chunks"),
         Row(3, "hand-written numpy derivative / numpy forward", ratio("derivative"),
             "x", note=f"{ms('derivative')} vs {ms('forward')}"),
+        Row(3, "numpy sin(x) and cos(x) alone / numpy forward", ratio("sin cos"), "x",
+            note=f"{ms('sin cos')}: a floor, any exact value and gradient computes both"),
     ]
     return rows + torch_rows(sizes, x, y, ratio("threads"), threads)
 

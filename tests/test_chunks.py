@@ -36,14 +36,15 @@ def whole(expression, **kwargs):
 
 
 def count_builds(monkeypatch) -> list:
+    """The chunks evaluated: one call of the compiled plan (core/plan.py) each."""
     calls = []
-    real = chunks.build
+    real = chunks.Plan.run
 
-    def counting(program, values, **kw):
-        calls.append(kw)
-        return real(program, values, **kw)
+    def counting(plan, part, shared, into=None):
+        calls.append(len(next(v for v in part.values() if np.ndim(v))))
+        return real(plan, part, shared, into)
 
-    monkeypatch.setattr(chunks, "build", counting)
+    monkeypatch.setattr(chunks.Plan, "run", counting)
     return calls
 
 
@@ -253,3 +254,21 @@ def test_points_refuse_zero_threads_before_reading_a_row(cli, tmp_path):
     path.write_text("x\n1\n2\n")
     run = cli("eval", "x^2", "--points", str(path), "--threads", "0")
     assert run.code == 2 and run.out == "" and "--threads must be" in run.err
+
+
+@pytest.mark.parametrize("n", [chunks.SMALLEST + 1, 40_000, 10 ** 6, 10 ** 6 + 7, 3 * chunks.CHUNK])
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_chunks_are_even_and_each_thread_gets_as_many(n, threads):
+    chunk = chunks.chunk_size(n, threads)
+    count = -(-n // chunk)
+    if count == 1:  # one thread, and no more than a chunk's points: not cut
+        assert threads == 1 and n <= chunks.CHUNK
+        return
+    assert chunk % 8 == 0 and chunk <= max(chunks.CHUNK, 8)  # starts on 64-byte lines
+    assert count % threads == 0 or count < threads  # no thread waits for a last odd chunk
+    assert n - (count - 1) * chunk > 0  # every chunk has points; the last is the shortest
+
+
+def test_a_vector_no_longer_than_a_chunk_is_not_cut():
+    assert chunks.chunk_size(chunks.SMALLEST, 2) >= chunks.SMALLEST
+    assert chunks.chunk_size(100, 2) >= 100

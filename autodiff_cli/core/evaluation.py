@@ -74,9 +74,11 @@ def evaluate_program(program: Program, values: dict, *, wrt=None, strict: bool =
     else:
         recorder = None
         data, value, gradient, warnings = _first_order(program, values, names, threads)
-    gradient = _undefined_where_nan(value, gradient)
+    checked = getattr(gradient, "finite", None)  # chunks check theirs as they go (core/chunks.py)
+    gradient = dict(gradient) if checked is not None else _undefined_where_nan(value, gradient)
     warnings += [f"the derivative with respect to {name} is not finite: "
-                 f"{describe_nonfinite(g)}" for name, g in gradient.items() if not finite(g)]
+                 f"{describe_nonfinite(g)}" for name, g in gradient.items()
+                 if not (name in checked if checked is not None else finite(g))]
     result = Result(program.source, data, value, gradient, warnings,
                     trace=recorder.trace() if recorder else None)
     if order != 1:
