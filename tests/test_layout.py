@@ -168,6 +168,7 @@ ONE_SHOT_MODULES = {
     "autodiff_cli.core", "autodiff_cli.core.engine", "autodiff_cli.core.registry",
     "autodiff_cli.core.program", "autodiff_cli.core.graph", "autodiff_cli.core.higher",
     "autodiff_cli.core.spec", "autodiff_cli.core.nodes", "autodiff_cli.core.tape",
+    "autodiff_cli.core.order",
     "autodiff_cli.core.evaluation", "autodiff_cli.core.elementary",
     "autodiff_cli.language", "autodiff_cli.language.grammar", "autodiff_cli.language.parser",
     "autodiff_cli.language.tables", "autodiff_cli.language.lalr",

@@ -18,7 +18,8 @@ from autodiff_cli import api
 from autodiff_cli.core import elementary as el, registry
 from autodiff_cli.core.engine import gc_paused
 from autodiff_cli.core.graph import build, check_values, gradients
-from autodiff_cli.core.tape import NotOnTape, backward_steps, first_order
+from autodiff_cli.core.order import backward_steps
+from autodiff_cli.core.tape import NotOnTape, first_order
 from autodiff_cli.language.parser import parse
 
 from test_scalar_path import POINTS, call_text, programs, same

@@ -6,9 +6,9 @@ chunks of a vector evaluation (core/chunks.py) that work is the same for every c
 it is done once here, and a chunk runs two flat lists of steps on a list of slots:
 
 - forward: each call node's ``spec.forward`` on its arguments' slots, in node order;
-- backward (``backward_steps``): the recorded functions the output's gradient reaches, in
-  the order the engine's heap pops them: generation descending, then creation (node)
-  order descending. A step whose output received no gradient is skipped, as the engine
+- backward (``order.backward_steps``): the recorded functions the output's gradient
+  reaches, in the order the engine's heap pops them: generation descending, then creation
+  (node) order descending. A step whose output received no gradient is skipped, as the engine
   never pushes it. Gradients accumulate ``g = g + gx`` (out of place) in that order.
 
 Each element goes through the same registry calls (``spec.forward``, ``spec.backward``
@@ -31,6 +31,7 @@ import numpy as np
 from . import elementary
 from .engine import _ieee_backward, as_data, sum_to
 from .keep import placeholder, read_by_backward
+from .order import backward_steps
 from .program import Program
 
 _ndarray = np.ndarray
@@ -59,25 +60,6 @@ def seed_of(data):
     if getattr(data, "ndim", 0):
         return np.broadcast_to(np.float64(1.0), data.shape)
     return 1.0 if isinstance(data, float) else np.ones_like(data)
-
-
-def backward_steps(calls: dict[int, tuple[int, ...]], recorded: list[bool],
-                   generation: list[int], output: int) -> list[int]:
-    """The recorded call nodes the output's gradient can reach, in the engine's order.
-
-    ``calls`` maps a recorded node to the arguments that carry a gradient back (those that
-    require one). The engine's heap pops by (generation, creation order), latest first; a
-    function is pushed once its output has a gradient, and every function that feeds it one
-    has a higher generation, so the pops are this one sort of everything reachable."""
-    if not recorded[output]:
-        return []
-    seen, stack = {output}, [output]
-    while stack:
-        for a in calls[stack.pop()]:
-            if recorded[a] and a not in seen:
-                seen.add(a)
-                stack.append(a)
-    return sorted(seen, key=lambda k: (generation[k], k), reverse=True)
 
 
 class Plan:
@@ -121,8 +103,7 @@ class Plan:
             else None
         self.requires = requires
         self.leaves = [(name, leaves[name]) for name in wrt_order]
-        order = backward_steps({k: args_of[k] for k in args_of if recorded[k]}, recorded,
-                               generation, self.output)
+        order = backward_steps(program.nodes, recorded, generation, self.output)
         # When each value is last read: forward step t at time t, backward step s at
         # len(forward) + s. The inputs, constants and the output are never dropped.
         last = {}

@@ -11,15 +11,7 @@ It computes what ``graph.build`` + ``graph.gradients`` compute, bitwise: the sam
 forwards and backwards, on the same floats, with gradients added up in the same order
 (tests/test_tape.py compares the two on random programs and every registry entry).
 
-**The order of the backward steps is the engine's.** The engine pops a heap keyed by
-(generation, creation order), latest first; a function's generation is the largest of its
-inputs', a recorded function's output is one more. A function is pushed when it receives
-its first gradient, from a consumer being popped, and a consumer's generation is larger than
-that of every function feeding it. So every function pushed after a pop has a smaller key
-than the one popped: the keys popped only decrease, and the pop order is the set of
-functions that receive a gradient, sorted by key, latest first. The tape sorts the
-functions the output depends on by that key once (a counting sort by generation: linear)
-and visits them in that order, skipping any that received no gradient.
+The backward steps are visited in the engine's order (core/order.py).
 
 ``--trace``, higher orders, vectors and the Jacobian of several results use the engine.
 """
@@ -33,6 +25,7 @@ from .elementary import quiet
 from .engine import _ieee_backward, as_data
 from .graph import where
 from .nodes import CALL, INPUT
+from .order import backward_steps
 from .program import Program
 
 
@@ -106,36 +99,6 @@ def _forward(program: Program, data: dict, wanted: set, values, recorded, genera
             recorded[i] = name in wanted
         else:
             values[i] = constants[i]
-
-
-def backward_steps(nodes, recorded, generation, output: int) -> array:
-    """The recorded calls ``output`` depends on, in the engine's order of backward steps:
-    by the generation of the function (one less than its output's), then by creation
-    (node index), latest first."""
-    kinds, first, second = nodes.kind, nodes.first, nodes.second
-    reached = bytearray(len(kinds))
-    if kinds[output] == CALL and recorded[output]:
-        reached[output] = 1
-    found = 0
-    counts = array("i", bytes(4 * (generation[output] + 1)))
-    for i in range(output, -1, -1):  # arguments come before their call: one sweep down
-        if reached[i]:
-            found += 1
-            counts[generation[i] - 1] += 1
-            a = first[i]
-            for j in ((a,) if second[i] < 0 else (a, second[i])) if a >= 0 else nodes.args(i):
-                if kinds[j] == CALL and recorded[j]:
-                    reached[j] = 1
-    start, place = array("i", counts), 0  # where each generation's run begins, latest first
-    for g in range(len(counts) - 1, -1, -1):
-        start[g], place = place, place + counts[g]
-    steps = array("i", bytes(4 * found))
-    for i in range(output, -1, -1):  # within a generation, later nodes first
-        if reached[i]:
-            g = generation[i] - 1
-            steps[start[g]] = i
-            start[g] += 1
-    return steps
 
 
 def _backward(nodes, values, recorded, steps, output: int):
