@@ -38,18 +38,7 @@ def points(rng, n=N, edges=True):
     return v
 
 
-@pytest.fixture
-def small_chunks(monkeypatch):
-    monkeypatch.setattr(chunks, "CHUNK", 8)
-
-
-def whole(expression, **kwargs):
-    saved = chunks.CHUNK, chunks.SMALLEST
-    chunks.CHUNK = chunks.SMALLEST = 10 ** 9
-    try:
-        return evaluate(expression, **kwargs)
-    finally:
-        chunks.CHUNK, chunks.SMALLEST = saved
+from test_chunks import small_chunks, whole  # noqa: E402,F401 (a fixture, and one graph)
 
 
 def same_bits(a, b) -> bool:
