@@ -151,3 +151,24 @@ def test_evaluate_uses_the_tape_for_scalars(monkeypatch):
     monkeypatch.setattr(evaluation, "first_order", lambda *a: calls.append(1) or real(*a))
     result = api.evaluate("square(square(x))+square(square(x))", x=2.0)
     assert calls == [1] and (result.value, result.gradient) == (32.0, {"x": 64.0})
+
+
+def test_the_node_table_reads_back_what_it_was_given():
+    """Every field survives the columns: arguments of any count, names, specs and sources by
+    identity (a session adds a source per entry: more than 65,536 must fit)."""
+    from autodiff_cli.core.nodes import CALL, CONST, INPUT, Node, NodeTable
+
+    table, sources = NodeTable(), [object() for _ in range(70_000)]
+    spec = registry.lookup("max", 2)  # three arguments: the table does not check arity
+    assert spec is not None
+    for i, source in enumerate(sources):
+        table.add(CONST, i, "", i / 7, lines=source)
+    x = table.add(INPUT, 5, "x", lines=sources[-1])
+    call = table.add(CALL, 9, "max", 0.0, [0, x, 69_999], spec, sources[3])
+    assert table[call] == Node("call", 9, "max", 0.0, (0, x, 69_999), spec)
+    assert table[call].lines is sources[3] and table[69_999].lines is sources[69_999]
+    assert table[x].name == "x" and table[12].value == 12 / 7 and table[-1] == table[call]
+    copy = table.copy()
+    copy[call] = Node("call", 9, "sin", 0.0, (x,), registry.lookup("sin", 1), sources[0])
+    assert table[call].args == (0, x, 69_999) and copy[call].args == (x,)
+    assert copy.args(call) == (x,) and NodeTable(list(table)) == table

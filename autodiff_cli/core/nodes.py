@@ -3,7 +3,7 @@
 A node is a constant, an input or a call. One Python object per node, with its tuple of
 arguments and its boxed offset and value, cost about 1.2 KB per term of a huge program
 (issue 11: at most 1 KB per term in all). Here a node is a row across flat arrays, about
-33 bytes: its kind, offset, value, up to two arguments, and indices into short lists of
+37 bytes: its kind, offset, value, up to two arguments, and indices into short lists of
 the names, specs and sources it uses.
 
 ``table[i]`` makes a ``Node`` when one is asked for (to read a node's fields or its
@@ -51,8 +51,8 @@ class NodeTable:
         self.second = array("i")  # the second argument, or _NONE
         self.more: dict[int, tuple[int, ...]] = {}  # node -> its arguments, when over two
         self.name = array("i")  # index into ``names``
-        self.spec = array("H")  # index into ``specs`` (0: none)
-        self.lines = array("H")  # index into ``sources`` (0: none)
+        self.spec = array("I")  # index into ``specs`` (0: none)
+        self.lines = array("I")  # index into ``sources`` (0: none; a session has one per entry)
         self.names: list[str] = [""]
         self.specs: list = [None]
         self.sources: list = [None]
