@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..errors import InvalidValueError, NamingError, close_matches, shorten
 from .elementary import np, quiet  # numpy only for vectors: a scalar run never imports it
 from .engine import Function, Variable, as_data, no_grad
+from .nodes import CALL, CONST
 from .program import Program
 
 
@@ -90,18 +91,24 @@ def build(program: Program, values: dict, *, grad: bool = True, wrt=None,
     warnings = list(program.warnings)
     inputs = {}
     with quiet():
-        for index, (kind, name, value, arg_nodes, spec) in enumerate(program.nodes.rows()):
-            if kind == "const":
-                var = Variable(value, name=name or None)
-            elif kind == "input":
+        table = program.nodes  # read column by column: no Node made per node
+        first, second, specs, spec_of = table.first, table.second, table.specs, table.spec
+        names, name_of, constants = table.names, table.name, table.value
+        for index, kind in enumerate(table.kind):
+            if kind == CALL:
+                a, b = first[index], second[index]
+                args = ([nodes[a]] if b < 0 else [nodes[a], nodes[b]]) if a >= 0 else \
+                    [nodes[i] for i in table.args(index)]
+                try:
+                    var = Function(specs[spec_of[index]])(*args)  # positions: for messages
+                except ValueError:  # numpy could not broadcast the arguments together
+                    raise _shape_error(program, table[index], args) from None
+            elif kind == CONST:
+                var = Variable(constants[index], name=names[name_of[index]] or None)
+            else:
+                name = names[name_of[index]]
                 var = inputs[name] = Variable(data[name], name=name, kind="input")
                 var.requires_grad = grad and (wrt is None or name in wrt)
-            else:
-                args = [nodes[i] for i in arg_nodes]
-                try:
-                    var = Function(spec)(*args)  # positions are made only for messages
-                except ValueError:  # numpy could not broadcast the arguments together
-                    raise _shape_error(program, program.nodes[index], args) from None
             nodes.append(var)
             if dropper is not None:
                 dropper.after(len(nodes) - 1, nodes)

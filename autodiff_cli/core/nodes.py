@@ -7,8 +7,8 @@ arguments and its boxed offset and value, cost about 1.2 KB per term of a huge p
 the names, specs and sources it uses.
 
 ``table[i]`` makes a ``Node`` when one is asked for (to read a node's fields or its
-position for a message); loops over many nodes read ``rows()`` (plain tuples) or the
-columns themselves (core/tape.py), which make no Node at all.
+position for a message); the loops over every node of a run (core/graph.py's ``build``,
+core/tape.py) read the columns themselves and make no Node at all.
 """
 
 from __future__ import annotations
@@ -167,15 +167,6 @@ class NodeTable:
     def __iter__(self):
         for index in range(len(self)):
             yield self[index]
-
-    def rows(self):
-        """(kind, name, value, args, spec) of each node in order: what a loop over every
-        node reads, without making Nodes."""
-        kinds, names, specs, args = KINDS, self.names, self.specs, self.args
-        name, value, spec = self.name, self.value, self.spec
-        for index, kind in enumerate(self.kind):
-            yield (kinds[kind], names[name[index]], value[index], args(index),
-                   specs[spec[index]])
 
     def used_specs(self) -> list:
         """The specs of the calls, each once."""
