@@ -4,6 +4,7 @@ whole evaluation gives (values, gradients, warnings), non-finite and out-of-doma
 
 import numpy as np
 import pytest
+from test_chunks import small_chunks, whole  # noqa: F401 (a fixture, and one graph)
 
 from autodiff_cli import evaluate
 from autodiff_cli.api import parse
@@ -38,7 +39,6 @@ def points(rng, n=N, edges=True):
     return v
 
 
-from test_chunks import small_chunks, whole  # noqa: E402,F401 (a fixture, and one graph)
 
 
 def same_bits(a, b) -> bool:
@@ -118,7 +118,7 @@ def test_each_entry_at_its_domain_edges_is_bitwise_in_chunks(small_chunks, spec)
         v[len(EDGES): len(EDGES) + 6] = [low, high, -1.0, 1.0, 2 * low - high, 2 * high - low]
         values[name] = rng.permutation(v)
     if spec.symbols:
-        call = f"(-x)" if spec.arity == 1 else f"(x {spec.symbols[0]} y)"
+        call = "(-x)" if spec.arity == 1 else f"(x {spec.symbols[0]} y)"
     else:
         call = f"{spec.name}({', '.join(names)})"
     for text in (call, f"{call} * sin(x) + x*{call}", f"exp({call}) / (1 + {call}^2)"):

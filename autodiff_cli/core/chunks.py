@@ -64,11 +64,15 @@ def chunk_size(n: int, threads: int) -> int:
     """Points per chunk: at most CHUNK, at least SMALLEST (or what each thread gets), and
     as even as that allows: as many chunks for each thread, all of one length but the last
     (a multiple of 8, so each starts on a 64-byte line), so no thread waits for the last."""
-    size = min(CHUNK, max(SMALLEST, -(-n // threads)))
+    size = min(CHUNK, max(SMALLEST, _ceil_div(n, threads)))
     if n <= size:
         return size  # one chunk: not cut
-    count = -(-(-(-n // size)) // threads) * threads  # as many for each thread
-    return -(-(-(-n // count)) // 8) * 8
+    count = _ceil_div(_ceil_div(n, size), threads) * threads  # as many for each thread
+    return _ceil_div(_ceil_div(n, count), 8) * 8
+
+
+def _ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
 
 
 _pools: dict = {}
