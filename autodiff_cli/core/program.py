@@ -13,7 +13,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from . import registry
-from .nodes import CALL, CONST, INPUT, Node, NodeTable  # noqa: F401 (Node: for importers)
+from .nodes import CALL, CONST, INPUT, NodeTable
 from ..errors import NamingError, Position, did_you_mean, shorten
 
 CONSTANTS = {"pi": math.pi, "e": math.e}
