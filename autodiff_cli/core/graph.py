@@ -136,12 +136,19 @@ def nonfinite_origins(graph: Graph) -> list[str]:
     """A warning for each function that made a non-finite value out of finite ones.
 
     Looked for only once a result is not finite, so the common case pays nothing."""
-    found = []
-    for node, var in zip(graph.program.nodes, graph.nodes):
-        if node.kind == "call" and not finite(var.data) and all(
-                finite(graph.nodes[i].data) for i in node.args):
-            found.append(f"{where(graph.program, node)} gave a non-finite result: "
-                         f"{describe_nonfinite(var.data)}")
+    nodes = graph.nodes
+    return nonfinite_calls(graph.program, lambda i: nodes[i].data)
+
+
+def nonfinite_calls(program: Program, data_of) -> list[str]:
+    """As ``nonfinite_origins``, with node i's data given by ``data_of(i)`` (a Variable's
+    data here; the tape's floats in core/tape.py). A Node is made only for a culprit."""
+    table, found = program.nodes, []
+    for i, kind in enumerate(table.kind):
+        if kind == CALL and not finite(data_of(i)) and all(
+                finite(data_of(j)) for j in table.args(i)):
+            found.append(f"{where(program, table[i])} gave a non-finite result: "
+                         f"{describe_nonfinite(data_of(i))}")
     return found
 
 

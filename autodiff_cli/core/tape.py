@@ -23,7 +23,7 @@ from array import array
 
 from .elementary import quiet
 from .engine import _ieee_backward, as_data
-from .graph import where
+from .graph import nonfinite_calls
 from .nodes import CALL, INPUT
 from .order import backward_steps
 from .program import Program
@@ -54,7 +54,7 @@ def first_order(program: Program, data: dict, names: list[str]):
         gradient[name] = grads[index] if received[index] else 0.0
     warnings = list(program.warnings)
     if not math.isfinite(value):
-        warnings += nonfinite_origins(program, values)
+        warnings += nonfinite_calls(program, values.__getitem__)
     return value, gradient, warnings
 
 
@@ -136,15 +136,3 @@ def _backward(nodes, values, recorded, steps, output: int):
             else:
                 grads[j], received[j] = gx, 1
     return grads, received
-
-
-def nonfinite_origins(program: Program, values) -> list[str]:
-    """As graph.nonfinite_origins: each call that made a non-finite value out of finite ones."""
-    nodes, found = program.nodes, []
-    isfinite = math.isfinite
-    for i, kind in enumerate(nodes.kind):
-        if kind == CALL and not isfinite(values[i]) and all(
-                isfinite(values[j]) for j in nodes.args(i)):
-            node = nodes[i]
-            found.append(f"{where(program, node)} gave a non-finite result: {float(values[i])}")
-    return found
